@@ -1,0 +1,214 @@
+/*
+ * info.c - `ftl info CASE`: what the case file holds.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/ftltime.h"
+#include "../core/store.h"
+#include "cli.h"
+
+static const struct ftl_opt opts[] = {
+    { "json", 0, NULL, "print one JSON document (for scripts and pipelines)" },
+    { "rejects", 0, NULL, "also list every rejected record with its reason" },
+    { 0 }
+};
+
+static void add_time(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    char buf[FTL_TIME_ISO_LEN + 1];
+
+    if (sqlite3_column_type(st, col) == SQLITE_NULL) {
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    ftl_time_format(sqlite3_column_int64(st, col), buf);
+    cJSON_AddStringToObject(o, key, buf);
+}
+
+static void add_text(cJSON *o, const char *key, sqlite3_stmt *st, int col)
+{
+    const char *s = (const char *)sqlite3_column_text(st, col);
+
+    if (s)
+        cJSON_AddStringToObject(o, key, s);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+/* Builds the whole report as a cJSON tree; both outputs print from it. */
+static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
+{
+    cJSON *root = cJSON_CreateObject(), *arr, *o, *counts;
+    sqlite3_stmt *st = NULL;
+
+    cJSON_AddStringToObject(root, "case", path);
+    cJSON_AddNumberToObject(root, "schema_version", FTL_SCHEMA_VERSION);
+    arr = cJSON_AddArrayToObject(root, "evidence");
+    sqlite3_prepare_v2(db,
+                       "SELECT id, name, path, sha256, size, compressed, format, variant,"
+                       " imported_at, records, events, duplicates, rejected, status, message,"
+                       " first_ts, last_ts FROM evidence ORDER BY id", -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW) {
+        o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
+        add_text(o, "name", st, 1);
+        add_text(o, "path", st, 2);
+        add_text(o, "sha256", st, 3);
+        cJSON_AddNumberToObject(o, "size", (double)sqlite3_column_int64(st, 4));
+        cJSON_AddBoolToObject(o, "compressed", sqlite3_column_int(st, 5));
+        add_text(o, "format", st, 6);
+        add_text(o, "variant", st, 7);
+        add_text(o, "imported_at", st, 8);
+        cJSON_AddNumberToObject(o, "records", (double)sqlite3_column_int64(st, 9));
+        cJSON_AddNumberToObject(o, "events", (double)sqlite3_column_int64(st, 10));
+        cJSON_AddNumberToObject(o, "duplicates", (double)sqlite3_column_int64(st, 11));
+        cJSON_AddNumberToObject(o, "rejected", (double)sqlite3_column_int64(st, 12));
+        add_text(o, "status", st, 13);
+        add_text(o, "message", st, 14);
+        add_time(o, "first_event", st, 15);
+        add_time(o, "last_event", st, 16);
+        cJSON_AddItemToArray(arr, o);
+    }
+    sqlite3_finalize(st);
+
+    sqlite3_prepare_v2(db, "SELECT count(*), min(ts), max(ts) FROM events", -1, &st, NULL);
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        cJSON_AddNumberToObject(root, "events", (double)sqlite3_column_int64(st, 0));
+        add_time(root, "first_event", st, 1);
+        add_time(root, "last_event", st, 2);
+    }
+    sqlite3_finalize(st);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM rejects", -1, &st, NULL);
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(root, "rejected", (double)sqlite3_column_int64(st, 0));
+    sqlite3_finalize(st);
+
+    counts = cJSON_AddObjectToObject(root, "by_source");
+    sqlite3_prepare_v2(db, "SELECT source, count(*) FROM events GROUP BY source ORDER BY source",
+                       -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
+                                (double)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    counts = cJSON_AddObjectToObject(root, "by_category");
+    sqlite3_prepare_v2(db, "SELECT category, count(*) FROM events GROUP BY category"
+                           " ORDER BY category", -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
+                                (double)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+
+    if (with_rejects) {
+        arr = cJSON_AddArrayToObject(root, "rejects");
+        sqlite3_prepare_v2(db, "SELECT v.name, r.record_no, r.line, r.offset, r.reason,"
+                               " length(r.raw) FROM rejects r JOIN evidence v"
+                               " ON v.id = r.evidence_id ORDER BY r.evidence_id, r.record_no",
+                           -1, &st, NULL);
+        while (st && sqlite3_step(st) == SQLITE_ROW) {
+            o = cJSON_CreateObject();
+            add_text(o, "evidence", st, 0);
+            cJSON_AddNumberToObject(o, "record", (double)sqlite3_column_int64(st, 1));
+            cJSON_AddNumberToObject(o, "line", (double)sqlite3_column_int64(st, 2));
+            cJSON_AddNumberToObject(o, "offset", (double)sqlite3_column_int64(st, 3));
+            add_text(o, "reason", st, 4);
+            cJSON_AddNumberToObject(o, "raw_bytes", (double)sqlite3_column_int64(st, 5));
+            cJSON_AddItemToArray(arr, o);
+        }
+        sqlite3_finalize(st);
+    }
+    return root;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+    return cJSON_IsString(v) ? v->valuestring : "-";
+}
+
+static long long num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static void print_text(const cJSON *r)
+{
+    const cJSON *e, *arr;
+
+    printf("case file    %s (schema %lld)\n", str(r, "case"), num(r, "schema_version"));
+    printf("events       %lld, from %s to %s\n", num(r, "events"), str(r, "first_event"),
+           str(r, "last_event"));
+    printf("rejected     %lld records\n", num(r, "rejected"));
+    printf("by source   ");
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "by_source"))
+        printf(" %s=%lld", e->string, (long long)e->valuedouble);
+    printf("\nby category ");
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "by_category"))
+        printf(" %s=%lld", e->string, (long long)e->valuedouble);
+    printf("\n\nevidence\n");
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "evidence")) {
+        printf("  #%lld %s\n", num(e, "id"), str(e, "name"));
+        printf("      sha256 %s  %lld bytes%s\n", str(e, "sha256"), num(e, "size"),
+               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "compressed")) ? " (gzip)" : "");
+        printf("      %s/%s, %s: %lld records, %lld events, %lld duplicates, %lld rejected\n",
+               str(e, "format"), str(e, "variant"), str(e, "status"), num(e, "records"),
+               num(e, "events"), num(e, "duplicates"), num(e, "rejected"));
+        printf("      events %s .. %s; imported %s\n", str(e, "first_event"),
+               str(e, "last_event"), str(e, "imported_at"));
+        if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "message")))
+            printf("      note: %s\n", str(e, "message"));
+    }
+    arr = cJSON_GetObjectItemCaseSensitive(r, "rejects");
+    if (arr) {
+        printf("\nrejected records\n");
+        cJSON_ArrayForEach(e, arr)
+            printf("  %s record %lld (line %lld): %s\n", str(e, "evidence"), num(e, "record"),
+                   num(e, "line"), str(e, "reason"));
+    }
+}
+
+static int run(const struct ftl_args *a)
+{
+    const struct ftl_cmd *me = &ftl_cmd_info;
+    struct ftl_store *store = NULL;
+    struct ftl_error err = { 0 };
+    cJSON *r;
+    char *text;
+
+    if (ftl_store_open(a->pos[0], FTL_OPEN_READ, &store, &err) != FTL_OK) {
+        ftl_say("%s", err.msg);
+        return EXIT_FAIL;
+    }
+    r = collect(ftl_store_db(store), ftl_arg(me, a, "rejects") != NULL, a->pos[0]);
+    ftl_store_close(store);
+    if (!r) {
+        ftl_say("out of memory");
+        return EXIT_FAIL;
+    }
+    if (ftl_arg(me, a, "json")) {
+        text = cJSON_Print(r);
+        if (text)
+            puts(text);
+        free(text);
+    } else {
+        print_text(r);
+    }
+    cJSON_Delete(r);
+    return EXIT_OK;
+}
+
+const struct ftl_cmd ftl_cmd_info = {
+    .name = "info",
+    .synopsis = "CASE",
+    .summary = "show the evidence in CASE with hashes and counts, the time range, and rejects",
+    .details = NULL,
+    .min_pos = 1,
+    .max_pos = 1,
+    .opts = opts,
+    .run = run,
+};

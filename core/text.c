@@ -1,0 +1,106 @@
+/*
+ * text.c - address, case and header normalization (see text.h).
+ */
+#include "text.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static int canon(const char *s, size_t n, char *out)
+{
+    char tmp[FTL_IP_MAX];
+    unsigned char a[16];
+
+    if (n == 0 || n >= sizeof tmp)
+        return 0;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    if (inet_pton(AF_INET, tmp, a) == 1)
+        return inet_ntop(AF_INET, a, out, FTL_IP_MAX) != NULL;
+    if (inet_pton(AF_INET6, tmp, a) == 1) {
+        static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+        if (memcmp(a, mapped, 12) == 0)
+            return inet_ntop(AF_INET, a + 12, out, FTL_IP_MAX) != NULL;
+        return inet_ntop(AF_INET6, a, out, FTL_IP_MAX) != NULL;
+    }
+    return 0;
+}
+
+const char *ftl_ip_normalize(const char *s, char *out)
+{
+    const char *e, *colon;
+    size_t n;
+
+    if (!s)
+        return NULL;
+    while (isspace((unsigned char)*s))
+        s++;
+    n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0)
+        return NULL;
+    if (s[0] == '[') {
+        e = memchr(s, ']', n);
+        if (e && canon(s + 1, (size_t)(e - s - 1), out))
+            return out;
+    } else if (canon(s, n, out)) {
+        return out;
+    } else {
+        colon = memchr(s, ':', n);
+        /* exactly one colon: IPv4 with a port */
+        if (colon && !memchr(colon + 1, ':', n - (size_t)(colon - s) - 1) &&
+            canon(s, (size_t)(colon - s), out))
+            return out;
+    }
+    if (n >= FTL_IP_MAX)
+        n = FTL_IP_MAX - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+const char *ftl_lower_trim(struct ftl_buf *b, const char *s)
+{
+    size_t start, n, i;
+
+    if (!s)
+        return NULL;
+    while (isspace((unsigned char)*s))
+        s++;
+    n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    start = b->len;
+    ftl_buf_grow(b, n + 1);
+    for (i = 0; i < n; i++)
+        b->data[b->len + i] = (char)tolower((unsigned char)s[i]);
+    b->len += n;
+    b->data[b->len++] = '\0';
+    return b->data + start;
+}
+
+void ftl_header_norm(const char *s, size_t len, char *out, size_t outlen)
+{
+    size_t i, o = 0;
+    int space = 0;
+
+    if (!outlen)
+        return;
+    for (i = 0; i < len && o + 1 < outlen; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (isspace(c)) {
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < outlen)
+            out[o++] = ' ';
+        space = 0;
+        out[o++] = (char)tolower(c);
+    }
+    out[o] = '\0';
+}

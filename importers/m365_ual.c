@@ -1,0 +1,745 @@
+/*
+ * m365_ual.c - Microsoft 365 Unified Audit Log (FORMATS.md section 1).
+ *
+ * One importer for every shape the UAL reaches investigators in:
+ *   json_lines / json_array   Management Activity API or Extractor-style
+ *                             AuditData objects (also objects that wrap
+ *                             the record in an "AuditData" member)
+ *   sentinel                  Sentinel OfficeActivity rows (TimeGenerated,
+ *                             OfficeId, nested arrays as JSON strings)
+ *   purview_csv               RecordId,CreationDate,...,AuditData,...
+ *   purview_classic_csv       CreationDate,UserIds,Operations,AuditData
+ *   export_csv                Search-UnifiedAuditLog | Export-Csv
+ * CSV columns are found by normalized name, never by position.
+ *
+ * The mapping to normalized columns is documented in docs/mapping.md; keep
+ * the two in step.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/buf.h"
+#include "../core/ftltime.h"
+#include "../core/importer.h"
+#include "../core/json.h"
+#include "../core/text.h"
+
+/* AuditLogRecordType: the numbers and the enum names Export-Csv writes. */
+static const struct {
+    int no;
+    const char *name;
+} record_types[] = {
+    { 1, "ExchangeAdmin" },
+    { 2, "ExchangeItem" },
+    { 3, "ExchangeItemGroup" },
+    { 4, "SharePoint" },
+    { 6, "SharePointFileOperation" },
+    { 7, "OneDrive" },
+    { 8, "AzureActiveDirectory" },
+    { 9, "AzureActiveDirectoryAccountLogon" },
+    { 10, "DataCenterSecurityCmdlet" },
+    { 11, "ComplianceDLPSharePoint" },
+    { 13, "ComplianceDLPExchange" },
+    { 14, "SharePointSharingOperation" },
+    { 15, "AzureActiveDirectoryStsLogon" },
+    { 18, "SecurityComplianceCenterEOPCmdlet" },
+    { 20, "PowerBIAudit" },
+    { 25, "MicrosoftTeams" },
+    { 36, "SharePointListOperation" },
+    { 40, "SecurityComplianceAlerts" },
+    { 50, "ExchangeItemAggregated" },
+    { 54, "SharePointListItemOperation" },
+};
+
+static int record_type_no(const cJSON *v)
+{
+    size_t i;
+
+    if (cJSON_IsNumber(v))
+        return v->valueint;
+    if (cJSON_IsString(v) && v->valuestring) {
+        char *end;
+        long n = strtol(v->valuestring, &end, 10);
+
+        if (end != v->valuestring && *end == '\0' && n >= 0 && n < 100000)
+            return (int)n;
+        for (i = 0; i < sizeof record_types / sizeof record_types[0]; i++)
+            if (strcasecmp(v->valuestring, record_types[i].name) == 0)
+                return record_types[i].no;
+    }
+    return -1;
+}
+
+static const char *record_type_name(int no)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof record_types / sizeof record_types[0]; i++)
+        if (record_types[i].no == no)
+            return record_types[i].name;
+    return NULL;
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (strcasecmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* Exchange item operations that change rules, permissions or delegation:
+ * mailbox administration even though they arrive as ExchangeItem records. */
+static const char *const mail_admin_ops[] = {
+    "UpdateInboxRules", "UpdateCalendarDelegation", "AddFolderPermissions",
+    "ModifyFolderPermissions", "RemoveFolderPermissions", "UpdateFolderPermissions",
+    "Set-MailboxAuditBypassAssociation", NULL,
+};
+
+static const char *const signin_ops[] = {
+    "UserLoggedIn", "UserLoginFailed", "SignInEvent", NULL,
+};
+
+/* "Verb-Noun": the shape of an Exchange cmdlet name */
+static int is_cmdlet(const char *op)
+{
+    const char *dash = op ? strchr(op, '-') : NULL;
+
+    return dash && dash != op && dash[1] && !strchr(op, ' ');
+}
+
+static const char *category(int rt, const char *op, const char *workload)
+{
+    if (in_list(op, signin_ops) || rt == 9 || rt == 15)
+        return FTL_CAT_SIGNIN;
+    if (in_list(op, mail_admin_ops) || rt == 1)
+        return FTL_CAT_MAIL_ADMIN;
+    if (rt == 2 || rt == 3 || rt == 50 || (op && strcasecmp(op, "MailItemsAccessed") == 0))
+        return FTL_CAT_MAILBOX;
+    if (rt == 8)
+        return FTL_CAT_DIRECTORY;
+    if (rt == 4 || rt == 6 || rt == 7 || rt == 14 || rt == 36 || rt == 54)
+        return FTL_CAT_FILE;
+    if (workload) {
+        if (strcasecmp(workload, "Exchange") == 0)
+            return is_cmdlet(op) ? FTL_CAT_MAIL_ADMIN : FTL_CAT_MAILBOX;
+        if (strcasecmp(workload, "AzureActiveDirectory") == 0)
+            return FTL_CAT_DIRECTORY;
+        if (strcasecmp(workload, "SharePoint") == 0 || strcasecmp(workload, "OneDrive") == 0)
+            return FTL_CAT_FILE;
+    }
+    return FTL_CAT_OTHER;
+}
+
+/* ---------------------------------------------------------------- state */
+
+enum variant { V_JSON, V_SENTINEL, V_PURVIEW, V_PURVIEW_CLASSIC, V_EXPORT };
+
+static const char *const variant_names[] = {
+    [V_JSON] = "json", [V_SENTINEL] = "sentinel_officeactivity",
+    [V_PURVIEW] = "purview_csv", [V_PURVIEW_CLASSIC] = "purview_classic_csv",
+    [V_EXPORT] = "export_csv",
+};
+
+/* CSV-level values for one row; NULL when the column is absent */
+struct csv_row {
+    const char *creation_date, *record_id, *identity, *operations, *user_ids,
+        *record_type;
+};
+
+struct ual {
+    struct ftl_import *imp;
+    struct ftl_buf scratch;   /* derived strings, by offset */
+    struct ftl_buf attrs;
+    cJSON *extra[8];          /* trees parsed from JSON strings (Sentinel) */
+    int nextra;
+};
+
+static ftl_rc reject(struct ual *u, const struct ftl_record *rec, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static ftl_rc reject(struct ual *u, const struct ftl_record *rec, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[512];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return u->imp->sink->reject(u->imp->sink, rec->no, rec->line, rec->offset, msg,
+                                rec->data, rec->len);
+}
+
+/* The problems a splitter reports, as a reject. */
+static int record_problem(struct ual *u, const struct ftl_record *rec, ftl_rc *rc)
+{
+    long bad;
+
+    switch (rec->problem) {
+    case FTL_OK:
+        break;
+    case FTL_ETOOBIG:
+        *rc = reject(u, rec, "record larger than the %zu MiB limit; first %zu bytes kept",
+                     u->imp->in->max_record >> 20, rec->len);
+        return 1;
+    case FTL_ETRUNCATED:
+        *rc = reject(u, rec, "record cut short by the end of damaged compressed data");
+        return 1;
+    default:
+        *rc = reject(u, rec, "record structure broken (unterminated quote or bracket)");
+        return 1;
+    }
+    bad = ftl_utf8_invalid(rec->data, rec->len);
+    if (bad >= 0) {
+        *rc = reject(u, rec, "invalid UTF-8 (or NUL) at byte %ld of the record", bad);
+        return 1;
+    }
+    return 0;
+}
+
+/* An array member that Sentinel may deliver as a JSON string. */
+static const cJSON *get_array(struct ual *u, const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(obj, key);
+    cJSON *t;
+
+    if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        return v;
+    if (cJSON_IsString(v) && v->valuestring &&
+        (v->valuestring[0] == '[' || v->valuestring[0] == '{') &&
+        u->nextra < (int)(sizeof u->extra / sizeof u->extra[0])) {
+        t = cJSON_Parse(v->valuestring);
+        if (t) {
+            u->extra[u->nextra++] = t;
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static size_t keep(struct ual *u, const char *s)
+{
+    size_t off = u->scratch.len;
+
+    ftl_buf_addstr(&u->scratch, s);
+    ftl_buf_addch(&u->scratch, '\0');
+    return off;
+}
+
+/* String value of a Name/Value array entry, or NULL */
+static const char *nv_str(const cJSON *arr, const char *name, char *numbuf)
+{
+    const cJSON *v = ftl_json_namevalue(arr, name);
+    const char *s = v ? ftl_json_scalar(v, numbuf) : NULL;
+
+    return s && *s ? s : NULL;
+}
+
+/* Name/Value array as a JSON object text into attrs, under key */
+static void nv_object(struct ftl_jw *w, const char *key, const cJSON *arr)
+{
+    struct ftl_buf b = { 0 };
+    struct ftl_jw o;
+    const cJSON *el;
+    char num[32];
+
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+        return;
+    ftl_jw_begin(&o, &b);
+    cJSON_ArrayForEach(el, arr) {
+        const char *n = ftl_json_str(el, "Name");
+        const cJSON *v = cJSON_GetObjectItem(el, "Value");
+        const char *s = v ? ftl_json_scalar(v, num) : NULL;
+
+        if (n)
+            ftl_jw_str(&o, n, s ? s : "");
+    }
+    ftl_jw_end(&o);
+    ftl_jw_raw(w, key, b.data, b.len);
+    ftl_buf_free(&b);
+}
+
+static int is_true(const char *s)
+{
+    return s && (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0);
+}
+
+static const char *outcome(const char *op, const char *result, const char *logon_error)
+{
+    if (op && strcasecmp(op, "UserLoginFailed") == 0)
+        return "failure";
+    /* "Succeeded" on a sign-in only means the HTTP call worked (FORMATS.md) */
+    if (logon_error)
+        return "failure";
+    if (!result)
+        return "unknown";
+    if (strcasecmp(result, "Succeeded") == 0 || strcasecmp(result, "Success") == 0 ||
+        strcasecmp(result, "True") == 0 || strcasecmp(result, "PartiallySucceeded") == 0)
+        return "success";
+    if (strcasecmp(result, "Failed") == 0 || strcasecmp(result, "Failure") == 0 ||
+        strcasecmp(result, "False") == 0)
+        return "failure";
+    return "unknown";
+}
+
+/*
+ * Normalizes one audit record (the AuditData object, or a Sentinel row) and
+ * hands it to the sink. row carries CSV-level columns, or NULL.
+ */
+static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
+                        const struct csv_row *row, const struct ftl_record *rec)
+{
+    struct ftl_event ev;
+    struct ftl_jw w;
+    const cJSON *ctx, *ext, *params, *opprops, *folders, *devprops;
+    const char *op, *workload, *cat, *tstext, *time_source = NULL, *ip, *logon_error;
+    const char *ua, *sess, *s;
+    size_t actor_off = (size_t)-1, ip_off = (size_t)-1, op_off = (size_t)-1;
+    char num[32], num2[32], ipbuf[FTL_IP_MAX];
+    int rt, i;
+    ftl_rc rc = FTL_OK;
+
+    memset(&ev, 0, sizeof ev);
+    ftl_buf_reset(&u->scratch);
+    ftl_buf_reset(&u->attrs);
+    ev.record_no = rec->no;
+    ev.raw = rec->data;
+    ev.raw_len = rec->len;
+
+    /* Time: AuditData.CreationTime is the UTC truth; CSV CreationDate is
+     * locale display text, used only when CreationTime is missing. */
+    tstext = ftl_json_str(a, "CreationTime");
+    if (tstext) {
+        if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
+            return reject(u, rec, "cannot parse CreationTime '%.64s'", tstext);
+    } else if (v == V_SENTINEL && (tstext = ftl_json_str(a, "TimeGenerated")) != NULL) {
+        if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
+            return reject(u, rec, "cannot parse TimeGenerated '%.64s'", tstext);
+        time_source = "TimeGenerated";
+    } else if (row && row->creation_date && *row->creation_date) {
+        if (ftl_time_parse_any(row->creation_date, strlen(row->creation_date), &ev.ts_us) != 0)
+            return reject(u, rec, "no CreationTime in AuditData and cannot parse CreationDate '%.64s'",
+                          row->creation_date);
+        time_source = "CreationDate";
+    } else {
+        if (cJSON_GetObjectItem(a, "CreationTime"))
+            return reject(u, rec, "CreationTime is not a text timestamp");
+        return reject(u, rec, "no CreationTime in the record");
+    }
+
+    op = ftl_json_str(a, "Operation");
+    if (!op && (s = ftl_json_scalar(cJSON_GetObjectItem(a, "Operation"), num2)) && *s)
+        op = s;   /* a number where text belongs: keep its text */
+    if (!op && row)
+        op = row->operations;
+    if (op)
+        op_off = keep(u, op);
+    workload = ftl_json_str_any(a, (const char *const[]){ "Workload", "OfficeWorkload", NULL });
+    rt = record_type_no(cJSON_GetObjectItem(a, "RecordType"));
+    if (rt < 0 && row && row->record_type) {
+        cJSON tmp;
+
+        memset(&tmp, 0, sizeof tmp);
+        tmp.type = cJSON_String;
+        tmp.valuestring = (char *)row->record_type;
+        rt = record_type_no(&tmp);
+    }
+    cat = category(rt, op, workload);
+
+    ctx = cJSON_GetObjectItem(a, "AppAccessContext");
+    if (cJSON_IsString(ctx))
+        ctx = get_array(u, a, "AppAccessContext");
+    ext = get_array(u, a, "ExtendedProperties");
+    params = get_array(u, a, "Parameters");
+    opprops = get_array(u, a, "OperationProperties");
+    devprops = get_array(u, a, "DeviceProperties");
+    folders = get_array(u, a, "Folders");
+
+    /* Actor: who did it, lower-cased (FORMATS.md: the same user comes in
+     * different letter cases). */
+    s = ftl_json_str(a, "UserId");
+    if (!s && row)
+        s = row->user_ids;
+    if (s) {
+        actor_off = u->scratch.len;
+        ftl_lower_trim(&u->scratch, s);
+    }
+
+    ip = ftl_json_str_any(a, (const char *const[]){ "ClientIPAddress", "Client_IPAddress",
+                                                    "ClientIP", "ActorIpAddress", NULL });
+    if (ip && ftl_ip_normalize(ip, ipbuf))
+        ip_off = keep(u, ipbuf);
+
+    logon_error = ftl_json_str(a, "LogonError");
+    if (!logon_error)
+        logon_error = nv_str(ext, "LogonError", num);
+    if (logon_error)
+        logon_error = u->scratch.data + keep(u, logon_error);
+
+    ua = ftl_json_str(a, "ClientInfoString");
+    if (!ua)
+        ua = ftl_json_str(a, "UserAgent");
+    if (!ua && (s = nv_str(ext, "UserAgent", num)) != NULL)
+        ua = u->scratch.data + keep(u, s);
+
+    /* the scratch buffer is final from here on: resolve offsets */
+    ev.f[FTL_F_SOURCE] = "m365_ual";
+    ev.f[FTL_F_CATEGORY] = cat;
+    ev.f[FTL_F_ACTION] = op_off != (size_t)-1 ? u->scratch.data + op_off : NULL;
+    ev.f[FTL_F_ACTOR] = actor_off != (size_t)-1 ? u->scratch.data + actor_off : NULL;
+    ev.f[FTL_F_SRC_IP] = ip_off != (size_t)-1 ? u->scratch.data + ip_off : NULL;
+    ev.f[FTL_F_OUTCOME] = outcome(op, ftl_json_str(a, "ResultStatus"),
+                                  strcmp(cat, FTL_CAT_SIGNIN) == 0 ? logon_error : NULL);
+    if (strcmp(cat, FTL_CAT_MAILBOX) == 0)
+        ev.f[FTL_F_TARGET] = ftl_json_str(a, "MailboxOwnerUPN");
+    if (!ev.f[FTL_F_TARGET])
+        ev.f[FTL_F_TARGET] = ftl_json_str_any(a, (const char *const[]){ "ObjectId", "OfficeObjectId", NULL });
+    if (!ev.f[FTL_F_TARGET] && params)
+        ev.f[FTL_F_TARGET] = nv_str(params, "Identity", num2);
+    if (!ev.f[FTL_F_TARGET])
+        ev.f[FTL_F_TARGET] = ftl_json_str(a, "MailboxOwnerUPN");
+    ev.f[FTL_F_USER_AGENT] = ua;
+    ev.f[FTL_F_APP_ID] = ftl_json_str_any(a, (const char *const[]){ "AppId", "ApplicationId", NULL });
+    ev.f[FTL_F_CLIENT_APP_ID] = ftl_json_str(a, "ClientAppId");
+    if (!ev.f[FTL_F_CLIENT_APP_ID] && ctx)
+        ev.f[FTL_F_CLIENT_APP_ID] = ftl_json_str(ctx, "ClientAppId");
+    sess = ftl_json_str(a, "SessionId");
+    ev.f[FTL_F_SESSION_KEY] = sess;
+    ev.f[FTL_F_TOKEN_ID] = ctx ? ftl_json_str(ctx, "UniqueTokenId") : NULL;
+    ev.f[FTL_F_CORRELATION_ID] = ctx ? ftl_json_str(ctx, "CorrelationId") : NULL;
+    if (!ev.f[FTL_F_CORRELATION_ID])
+        ev.f[FTL_F_CORRELATION_ID] = ftl_json_str_any(a, (const char *const[]){ "CorrelationId", "InterSystemsId", NULL });
+    ev.f[FTL_F_NATIVE_ID] = ftl_json_str_any(a, (const char *const[]){ "Id", "OfficeId", NULL });
+    if (!ev.f[FTL_F_NATIVE_ID] && row)
+        ev.f[FTL_F_NATIVE_ID] = row->identity ? row->identity : row->record_id;
+
+    /* attrs: what rules need beyond the columns (docs/mapping.md) */
+    ftl_jw_begin(&w, &u->attrs);
+    if (rt >= 0) {
+        ftl_jw_int(&w, "record_type", rt);
+        ftl_jw_str(&w, "record_type_name", record_type_name(rt));
+    }
+    ftl_jw_str(&w, "workload", workload);
+    ftl_jw_str(&w, "result_status", ftl_json_str(a, "ResultStatus"));
+    ftl_jw_str(&w, "user_type", ftl_json_scalar(cJSON_GetObjectItem(a, "UserType"), num));
+    ftl_jw_str(&w, "organization_id", ftl_json_str(a, "OrganizationId"));
+    ftl_jw_str(&w, "time_source", time_source);
+    ftl_jw_str(&w, "logon_error", logon_error);
+    ftl_jw_str(&w, "request_type", nv_str(ext, "RequestType", num));
+    if (strcmp(cat, FTL_CAT_MAILBOX) == 0 || cJSON_GetObjectItem(a, "LogonType")) {
+        const cJSON *lt = cJSON_GetObjectItem(a, "LogonType");
+
+        if (!lt)
+            lt = cJSON_GetObjectItem(a, "Logon_Type");
+        ftl_jw_str(&w, "logon_type", ftl_json_scalar(lt, num));
+        ftl_jw_str(&w, "client_info_string", ftl_json_str(a, "ClientInfoString"));
+        ftl_jw_str(&w, "mailbox_guid", ftl_json_str(a, "MailboxGuid"));
+        ftl_jw_str(&w, "external_access",
+                   ftl_json_scalar(cJSON_GetObjectItem(a, "ExternalAccess"), num));
+        ftl_jw_str(&w, "token_object_id", ftl_json_str(a, "TokenObjectId"));
+        ftl_jw_str(&w, "token_tenant_id", ftl_json_str(a, "TokenTenantId"));
+    }
+    if (op && strcasecmp(op, "MailItemsAccessed") == 0) {
+        const cJSON *f;
+        int64_t items = 0, nfolders = 0;
+        const char *throttled = nv_str(opprops, "IsThrottled", num);
+        struct ftl_buf paths = { 0 };
+
+        ftl_jw_str(&w, "mail_access_type", nv_str(opprops, "MailAccessType", num2));
+        ftl_jw_bool(&w, "throttled", is_true(throttled));
+        ftl_buf_addch(&paths, '[');
+        if (cJSON_IsArray(folders)) {
+            cJSON_ArrayForEach(f, folders) {
+                const cJSON *fi = cJSON_GetObjectItem(f, "FolderItems");
+                const char *path = ftl_json_str(f, "Path");
+
+                nfolders++;
+                if (cJSON_IsArray(fi))
+                    items += cJSON_GetArraySize(fi);
+                if (path) {
+                    if (paths.len > 1)
+                        ftl_buf_addch(&paths, ',');
+                    ftl_json_escape(&paths, path, strlen(path));
+                }
+            }
+        }
+        ftl_buf_addch(&paths, ']');
+        ftl_jw_int(&w, "items", items);
+        ftl_jw_int(&w, "folders", nfolders);
+        ftl_jw_raw(&w, "folder_paths", paths.data, paths.len);
+        ftl_buf_free(&paths);
+        ftl_jw_str(&w, "operation_count",
+                   ftl_json_scalar(cJSON_GetObjectItem(a, "OperationCount"), num));
+    }
+    if (ctx) {
+        ftl_jw_str(&w, "aad_session_id", ftl_json_str(ctx, "AADSessionId"));
+        ftl_jw_str(&w, "token_issued_at", ftl_json_str(ctx, "IssuedAtTime"));
+        ftl_jw_str(&w, "client_app_name", ftl_json_str(ctx, "ClientAppName"));
+        ftl_jw_str(&w, "api_id", ftl_json_str(ctx, "APIId"));
+    } else if (devprops) {
+        /* UserLoggedIn carries the Entra session in DeviceProperties */
+        ftl_jw_str(&w, "aad_session_id", nv_str(devprops, "SessionId", num));
+    }
+    if (devprops) {
+        ftl_jw_str(&w, "device_os", nv_str(devprops, "OS", num));
+        ftl_jw_str(&w, "device_browser", nv_str(devprops, "BrowserType", num2));
+    }
+    nv_object(&w, "parameters", params);
+    ftl_jw_end(&w);
+    ev.f[FTL_F_ATTRS] = u->attrs.data;
+
+    rc = u->imp->sink->event(u->imp->sink, &ev);
+    for (i = 0; i < u->nextra; i++)
+        cJSON_Delete(u->extra[i]);
+    u->nextra = 0;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static ftl_rc json_record(struct ual *u, const struct ftl_record *rec, enum variant *seen)
+{
+    cJSON *root = NULL, *inner = NULL;
+    const cJSON *a, *ad;
+    size_t bad = 0;
+    enum variant v = V_JSON;
+    ftl_rc rc = FTL_OK;
+
+    if (record_problem(u, rec, &rc))
+        return rc;
+    root = ftl_json_parse(rec->data, rec->len, &bad);
+    if (!root)
+        return reject(u, rec, "not valid JSON (error near byte %zu)", bad);
+    if (!cJSON_IsObject(root)) {
+        rc = reject(u, rec, "record is not a JSON object");
+        goto out;
+    }
+    a = root;
+    ad = cJSON_GetObjectItem(root, "AuditData");
+    if (cJSON_IsObject(ad)) {
+        a = ad;
+    } else if (cJSON_IsString(ad) && ad->valuestring) {
+        inner = cJSON_Parse(ad->valuestring);
+        if (!cJSON_IsObject(inner)) {
+            rc = reject(u, rec, "AuditData is not a JSON object");
+            goto out;
+        }
+        a = inner;
+    } else if (cJSON_GetObjectItem(root, "OfficeWorkload") ||
+               (cJSON_GetObjectItem(root, "TimeGenerated") && cJSON_GetObjectItem(root, "OfficeId"))) {
+        v = V_SENTINEL;
+    }
+    *seen = v;
+    if (a != root) {
+        /* wrapper rows keep their own CreationDate etc. as CSV-like fallbacks */
+        struct csv_row row = { 0 };
+
+        row.creation_date = ftl_json_str(root, "CreationDate");
+        row.record_id = ftl_json_str_any(root, (const char *const[]){ "RecordId", "Identity", NULL });
+        row.operations = ftl_json_str_any(root, (const char *const[]){ "Operations", "Operation", NULL });
+        row.user_ids = ftl_json_str_any(root, (const char *const[]){ "UserIds", "UserId", NULL });
+        rc = normalize(u, a, v, &row, rec);
+    } else {
+        rc = normalize(u, a, v, NULL, rec);
+    }
+out:
+    cJSON_Delete(inner);
+    cJSON_Delete(root);
+    return rc;
+}
+
+static ftl_rc import_json(struct ual *u)
+{
+    struct ftl_record rec;
+    enum variant v = V_JSON, first = V_JSON;
+    int any = 0;
+    ftl_rc rc = FTL_OK;
+
+    while (rc == FTL_OK && ftl_input_json(u->imp->in, NULL, &rec)) {
+        rc = json_record(u, &rec, &v);
+        if (!any) {
+            first = v;
+            any = 1;
+        }
+    }
+    if (first == V_SENTINEL)
+        u->imp->variant = variant_names[V_SENTINEL];
+    else
+        u->imp->variant = u->imp->in->json_mode == 1 ? "json_lines" : "json_array";
+    return rc;
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+enum col {
+    C_AUDITDATA, C_CREATIONDATE, C_RECORDID, C_IDENTITY, C_OPERATION, C_OPERATIONS,
+    C_USERID, C_USERIDS, C_RECORDTYPE, C_COUNT
+};
+
+static const char *const col_names[C_COUNT] = {
+    [C_AUDITDATA] = "auditdata", [C_CREATIONDATE] = "creationdate",
+    [C_RECORDID] = "recordid", [C_IDENTITY] = "identity",
+    [C_OPERATION] = "operation", [C_OPERATIONS] = "operations",
+    [C_USERID] = "userid", [C_USERIDS] = "userids", [C_RECORDTYPE] = "recordtype",
+};
+
+static ftl_rc import_csv(struct ual *u)
+{
+    struct ftl_input *in = u->imp->in;
+    struct ftl_record rec;
+    const struct ftl_cell *cells;
+    size_t ncells, nheader = 0, i;
+    int col[C_COUNT];
+    char name[64];
+    enum variant v;
+    ftl_rc rc = FTL_OK;
+
+    /* header, after an optional "#TYPE ..." line from Export-Csv */
+    for (;;) {
+        if (!ftl_input_csv(in, &rec, &cells, &ncells))
+            return FTL_OK;   /* empty */
+        if (ncells >= 1 && strncmp(cells[0].p, "#TYPE", 5) == 0) {
+            in->records--;
+            continue;
+        }
+        break;
+    }
+    in->records--;   /* the header is not a record */
+    for (i = 0; i < C_COUNT; i++)
+        col[i] = -1;
+    nheader = ncells;
+    for (i = 0; i < ncells; i++) {
+        int k;
+
+        ftl_header_norm(cells[i].p, cells[i].len, name, sizeof name);
+        for (k = 0; k < C_COUNT; k++)
+            if (col[k] < 0 && strcmp(name, col_names[k]) == 0)
+                col[k] = (int)i;
+    }
+    if (col[C_AUDITDATA] < 0) {
+        ftl_error_set(u->imp->err, FTL_EPARSE,
+                      "%s: CSV header has no AuditData column", in->name);
+        return FTL_EPARSE;
+    }
+    if (col[C_RECORDID] >= 0)
+        v = V_PURVIEW;
+    else if (col[C_IDENTITY] >= 0 || col[C_RECORDTYPE] >= 0)
+        v = V_EXPORT;
+    else
+        v = V_PURVIEW_CLASSIC;
+    u->imp->variant = variant_names[v];
+
+    while (rc == FTL_OK && ftl_input_csv(in, &rec, &cells, &ncells)) {
+        struct csv_row row;
+        cJSON *a;
+        size_t bad = 0;
+        const struct ftl_cell *ad;
+
+        if (ncells == 1 && cells[0].len == 0 && rec.problem == FTL_OK) {
+            in->records--;   /* blank line */
+            continue;
+        }
+        if (record_problem(u, &rec, &rc))
+            continue;
+        if (ncells != nheader) {
+            rc = reject(u, &rec, "row has %zu fields, the header has %zu", ncells, nheader);
+            continue;
+        }
+#define CELL(c) (col[c] >= 0 && cells[col[c]].len ? cells[col[c]].p : NULL)
+        row.creation_date = CELL(C_CREATIONDATE);
+        row.record_id = CELL(C_RECORDID);
+        row.identity = CELL(C_IDENTITY);
+        row.operations = CELL(C_OPERATION) ? CELL(C_OPERATION) : CELL(C_OPERATIONS);
+        row.user_ids = CELL(C_USERID) ? CELL(C_USERID) : CELL(C_USERIDS);
+        row.record_type = CELL(C_RECORDTYPE);
+#undef CELL
+        ad = &cells[col[C_AUDITDATA]];
+        a = ftl_json_parse(ad->p, ad->len, &bad);
+        if (!a) {
+            rc = reject(u, &rec, "AuditData is not valid JSON (error near byte %zu)", bad);
+            continue;
+        }
+        if (!cJSON_IsObject(a))
+            rc = reject(u, &rec, "AuditData is not a JSON object");
+        else
+            rc = normalize(u, a, v, &row, &rec);
+        cJSON_Delete(a);
+    }
+    return rc;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+static ftl_rc import(struct ftl_import *imp)
+{
+    struct ual u;
+    const char *head;
+    size_t len, i = 0;
+    ftl_rc rc;
+
+    memset(&u, 0, sizeof u);
+    u.imp = imp;
+    ftl_input_peek(imp->in, 4096, &head, &len);
+    while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        i++;
+    if (i < len && (head[i] == '{' || head[i] == '['))
+        rc = import_json(&u);
+    else
+        rc = import_csv(&u);
+    ftl_buf_free(&u.scratch);
+    ftl_buf_free(&u.attrs);
+    return rc;
+}
+
+static int contains(const char *h, size_t n, const char *needle)
+{
+    return memmem(h, n, needle, strlen(needle)) != NULL;
+}
+
+static int sniff(const char *h, size_t n)
+{
+    size_t i = 0, eol;
+
+    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
+        i++;
+    if (i >= n)
+        return 0;
+    if (h[i] == '{' || h[i] == '[') {
+        if (contains(h, n, "\"AuditData\"") && contains(h, n, "CreationTime"))
+            return 90;
+        if (contains(h, n, "\"CreationTime\"") && contains(h, n, "\"Operation\"") &&
+            (contains(h, n, "\"RecordType\"") || contains(h, n, "\"Workload\"")))
+            return 90;
+        if (contains(h, n, "\"OfficeWorkload\"") && contains(h, n, "\"Operation\""))
+            return 90;
+        return 0;
+    }
+    /* CSV: the header line (after an Export-Csv #TYPE line) names AuditData */
+    if (n - i >= 5 && memcmp(h + i, "#TYPE", 5) == 0) {
+        const char *nl = memchr(h + i, '\n', n - i);
+
+        if (!nl)
+            return 0;
+        i = (size_t)(nl - h) + 1;
+    }
+    for (eol = i; eol < n && h[eol] != '\n'; eol++)
+        ;
+    for (; i + 9 <= eol; i++)
+        if (strncasecmp(h + i, "auditdata", 9) == 0)
+            return 90;
+    return 0;
+}
+
+const struct ftl_importer ftl_importer_m365_ual = {
+    .name = "m365_ual",
+    .source = "m365_ual",
+    .summary = "Microsoft 365 Unified Audit Log",
+    .variants = "Management Activity API JSON (lines or array); Purview CSV (2023+ and classic); "
+                "Search-UnifiedAuditLog | Export-Csv; Sentinel OfficeActivity JSON",
+    .ts_desc = "Audit record created",
+    .sniff = sniff,
+    .import = import,
+};

@@ -1,0 +1,50 @@
+/*
+ * registry.c - the table of importers. MUST be sorted by name: `ftl
+ * formats` prints it in this order, and sniffing breaks ties by it.
+ */
+#include <string.h>
+
+#include "../core/importer.h"
+
+extern const struct ftl_importer ftl_importer_m365_ual;
+
+const struct ftl_importer *const ftl_importers[] = {
+    &ftl_importer_m365_ual,
+    NULL,
+};
+
+const struct ftl_importer *ftl_importer_find(const char *name)
+{
+    size_t i;
+
+    for (i = 0; ftl_importers[i]; i++)
+        if (strcmp(ftl_importers[i]->name, name) == 0)
+            return ftl_importers[i];
+    return NULL;
+}
+
+const struct ftl_importer *ftl_importer_by_source(const char *source)
+{
+    size_t i;
+
+    for (i = 0; ftl_importers[i]; i++)
+        if (strcmp(ftl_importers[i]->source, source) == 0)
+            return ftl_importers[i];
+    return NULL;
+}
+
+const struct ftl_importer *ftl_importer_sniff(const char *head, size_t len)
+{
+    const struct ftl_importer *best = NULL;
+    int best_score = 0, score;
+    size_t i;
+
+    for (i = 0; ftl_importers[i]; i++) {
+        score = ftl_importers[i]->sniff(head, len);
+        if (score > best_score) {
+            best_score = score;
+            best = ftl_importers[i];
+        }
+    }
+    return best;
+}
