@@ -450,7 +450,8 @@ static ftl_rc import_file(struct run *run, const char *name, struct ftl_error *e
     si.sink.reject = sink_reject;
     si.sink.note = sink_note;
     si.fs = &fs;
-    if (!run->opts->no_thread && ev.size >= THREAD_MIN_BYTES)
+    if (!run->opts->no_thread &&
+        ev.size >= (run->opts->thread_min_bytes ? run->opts->thread_min_bytes : THREAD_MIN_BYTES))
         start_writer(&fs);
     memset(&imp, 0, sizeof imp);
     imp.in = &in;

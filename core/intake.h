@@ -23,6 +23,7 @@ struct ftl_intake_opts {
     const char *format;      /* importer name to force, or NULL to sniff */
     size_t max_record;       /* bytes; 0 = FTL_MAX_RECORD_DEFAULT */
     int no_thread;           /* 1: insert from the parsing thread */
+    uint64_t thread_min_bytes; /* files this large get a writer thread; 0 = 4 MiB */
     int64_t commit_every;    /* records per transaction group; 0 = default */
 };
 

@@ -298,7 +298,8 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     const char *op, *workload, *cat, *tstext, *time_source = NULL, *ip, *logon_error;
     const char *ua, *sess, *s;
     size_t actor_off = (size_t)-1, ip_off = (size_t)-1, op_off = (size_t)-1;
-    char num[32], num2[32], ipbuf[FTL_IP_MAX];
+    size_t le_off = (size_t)-1, ua_off = (size_t)-1;
+    char num[32], num2[32], opnum[32], ipbuf[FTL_IP_MAX];
     int rt, i;
     ftl_rc rc = FTL_OK;
 
@@ -331,7 +332,7 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     }
 
     op = ftl_json_str(a, "Operation");
-    if (!op && (s = ftl_json_scalar(cJSON_GetObjectItem(a, "Operation"), num2)) && *s)
+    if (!op && (s = ftl_json_scalar(cJSON_GetObjectItem(a, "Operation"), opnum)) && *s)
         op = s;   /* a number where text belongs: keep its text */
     if (!op && row)
         op = row->operations;
@@ -373,19 +374,24 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     if (ip && ftl_ip_normalize(ip, ipbuf))
         ip_off = keep(u, ipbuf);
 
+    /* LogonError sits at the top level in the schema; some exports put it
+     * in ExtendedProperties. Values from Name/Value arrays live in num, so
+     * they are copied to scratch (by offset: scratch may still move). */
     logon_error = ftl_json_str(a, "LogonError");
-    if (!logon_error)
-        logon_error = nv_str(ext, "LogonError", num);
-    if (logon_error)
-        logon_error = u->scratch.data + keep(u, logon_error);
+    if (!logon_error && (s = nv_str(ext, "LogonError", num)) != NULL)
+        le_off = keep(u, s);
 
     ua = ftl_json_str(a, "ClientInfoString");
     if (!ua)
         ua = ftl_json_str(a, "UserAgent");
     if (!ua && (s = nv_str(ext, "UserAgent", num)) != NULL)
-        ua = u->scratch.data + keep(u, s);
+        ua_off = keep(u, s);
 
     /* the scratch buffer is final from here on: resolve offsets */
+    if (le_off != (size_t)-1)
+        logon_error = u->scratch.data + le_off;
+    if (ua_off != (size_t)-1)
+        ua = u->scratch.data + ua_off;
     ev.f[FTL_F_SOURCE] = "m365_ual";
     ev.f[FTL_F_CATEGORY] = cat;
     ev.f[FTL_F_ACTION] = op_off != (size_t)-1 ? u->scratch.data + op_off : NULL;

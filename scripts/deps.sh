@@ -5,7 +5,7 @@
 set -euo pipefail
 
 FTL_PACKAGES=(
-  gcc make cmake pkg-config
+  gcc libc6-dev make cmake pkg-config
   libsqlite3-dev zlib1g-dev libxml2-dev libcjson-dev libssl-dev libcunit1-dev
   sqlite3 python3
 )

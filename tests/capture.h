@@ -40,12 +40,12 @@ struct capture {
     char err[1024];
 };
 
-static char *cap_dup(const char *s, size_t n)
+static inline char *cap_dup(const char *s, size_t n)
 {
     return s ? ftl_xstrndup(s, n) : NULL;
 }
 
-static ftl_rc cap_event_fn(struct ftl_sink *s, const struct ftl_event *e)
+static inline ftl_rc cap_event_fn(struct ftl_sink *s, const struct ftl_event *e)
 {
     struct capture *c = (struct capture *)s;
     struct cap_event *x;
@@ -62,7 +62,7 @@ static ftl_rc cap_event_fn(struct ftl_sink *s, const struct ftl_event *e)
     return FTL_OK;
 }
 
-static ftl_rc cap_reject_fn(struct ftl_sink *s, int64_t record_no, int64_t line,
+static inline ftl_rc cap_reject_fn(struct ftl_sink *s, int64_t record_no, int64_t line,
                             uint64_t offset, const char *reason, const void *raw,
                             size_t raw_len)
 {
@@ -80,13 +80,13 @@ static ftl_rc cap_reject_fn(struct ftl_sink *s, int64_t record_no, int64_t line,
     return FTL_OK;
 }
 
-static void cap_note_fn(struct ftl_sink *s, const char *msg)
+static inline void cap_note_fn(struct ftl_sink *s, const char *msg)
 {
     (void)s;
     (void)msg;
 }
 
-static void capture_free(struct capture *c)
+static inline void capture_free(struct capture *c)
 {
     size_t i;
     int k;
@@ -106,7 +106,7 @@ static void capture_free(struct capture *c)
 }
 
 /* Runs imp over path; returns 0 if the file could be opened. */
-static int capture_run(struct capture *c, const struct ftl_importer *imp,
+static inline int capture_run(struct capture *c, const struct ftl_importer *imp,
                        const char *path)
 {
     struct ftl_reader *r = NULL;
@@ -138,7 +138,7 @@ static int capture_run(struct capture *c, const struct ftl_importer *imp,
     return 0;
 }
 
-static const struct cap_event *capture_find(const struct capture *c, const char *native_id)
+static inline const struct cap_event *capture_find(const struct capture *c, const char *native_id)
 {
     size_t i;
 
