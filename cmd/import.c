@@ -15,7 +15,8 @@
 
 static const struct ftl_opt opts[] = {
     { "format", 'f', "NAME", "read every file as this format (see ftl formats) instead of sniffing" },
-    { "max-record-mb", 0, "N", "records larger than N MiB are rejected (default 64)" },
+    { "max-record-mb", 0, "N", "records larger than N MiB are rejected (default 16)" },
+    { "batch-records", 0, "N", "commit after about N records, at a file boundary (default 250000)" },
     { "single-thread", 0, NULL, "parse and write in one thread (slower; for debugging)" },
     { "quiet", 'q', NULL, "print only problems" },
     { 0 }
@@ -141,6 +142,18 @@ static int run(const struct ftl_args *a)
             return EXIT_USAGE;
         }
         o.max_record = (size_t)mb << 20;
+    }
+    if ((v = ftl_arg(me, a, "batch-records")) != NULL) {
+        char *end;
+        long long n;
+
+        errno = 0;
+        n = strtoll(v, &end, 10);
+        if (errno || *end || n < 1) {
+            ftl_say("import: --batch-records takes a positive whole number, not '%s'", v);
+            return EXIT_USAGE;
+        }
+        o.commit_every = n;
     }
     ui.quiet = ftl_arg(me, a, "quiet") != NULL;
     ui.tty = isatty(STDERR_FILENO);

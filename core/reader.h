@@ -99,7 +99,7 @@ struct ftl_input {
     size_t csv_cap;
 };
 
-#define FTL_MAX_RECORD_DEFAULT ((size_t)64 << 20)
+#define FTL_MAX_RECORD_DEFAULT ((size_t)16 << 20)
 
 void ftl_input_init(struct ftl_input *in, struct ftl_reader *r,
                     const char *name, size_t max_record);

@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@ struct ftl_store {
     sqlite3 *db;
     char *path;
     int in_txn;
+    int64_t kill_after;     /* fault injection, see ftl_store_open */
+    int64_t added;
     sqlite3_stmt *ins_event, *ins_reject, *ins_evidence, *upd_evidence,
         *find_sha, *find_size;
 };
@@ -260,6 +263,15 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
     }
     if (mode != FTL_OPEN_READ)
         rc = prepare_all(s, err);
+    /* Fault injection for the crash-safety tests: the process kills itself
+     * after this many event inserts, as a SIGKILL from outside would. */
+    if (getenv("FTL_FAULT_KILL_AFTER_EVENTS")) {
+        char *end;
+
+        s->kill_after = strtoll(getenv("FTL_FAULT_KILL_AFTER_EVENTS"), &end, 10);
+        if (*end)
+            s->kill_after = 0;
+    }
 out:
     if (rc != FTL_OK) {
         ftl_store_close(s);
@@ -446,6 +458,8 @@ ftl_rc ftl_store_add_event(struct ftl_store *s, int64_t evidence_id,
     if (rc != SQLITE_DONE)
         return sql_error(s, err, "inserting event");
     *inserted = sqlite3_changes(s->db) > 0;
+    if (s->kill_after > 0 && ++s->added >= s->kill_after)
+        raise(SIGKILL);
     return FTL_OK;
 }
 

@@ -20,13 +20,13 @@
 static int parse_n(int (*fn)(const char *, size_t, int64_t *), const char *s,
                    size_t len, int64_t *ts)
 {
-    char *copy = malloc(len ? len : 1);
+    char *copy = calloc(1, len ? len : 1);
     int rc;
 
+    *ts = SENTINEL;
     if (!copy)
         return -2;
     memcpy(copy, s, len);
-    *ts = SENTINEL;
     rc = fn(copy, len, ts);
     free(copy);
     return rc;
@@ -50,7 +50,7 @@ static int any(const char *s, int64_t *ts)
 /* Asserts that s parses to want, reporting the input on failure. */
 #define OK(fn, s, want)                                                     \
     do {                                                                    \
-        int64_t ts_;                                                        \
+        int64_t ts_ = 0;                                                    \
         int rc_ = fn(s, &ts_);                                              \
         if (rc_ != 0 || ts_ != (int64_t)(want))                             \
             fprintf(stderr, "\n  %s(\"%s\"): rc %d ts %lld want %lld\n",    \
@@ -62,7 +62,7 @@ static int any(const char *s, int64_t *ts)
 /* Asserts that s is refused and *ts_us is left untouched. */
 #define BAD(fn, s)                                                          \
     do {                                                                    \
-        int64_t ts_;                                                        \
+        int64_t ts_ = 0;                                                    \
         int rc_ = fn(s, &ts_);                                              \
         if (rc_ != -1)                                                      \
             fprintf(stderr, "\n  %s(\"%s\"): accepted as %lld\n", #fn, s,   \

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# End to end: ftl import of the UAL fixture tree, info, CSV export, filters,
+# re-import, and the exit codes the docs promise.
+source "$(dirname "$0")/common.bash"
+
+C="$T/case.ftl"
+
+# --- import: rejects are named with file and record; exit 3 = look at this
+expect_rc 3 "$FTL" import "$C" "$FIXTURES/ual"
+expect_grep "89 events added, 2 duplicates, 6 rejected" "$T/out"
+expect_grep "bad_json_line.jsonl record 3 (line 3) rejected: not valid JSON" "$T/err"
+expect_grep "short_row.csv record 3 (line 4) rejected: row has 5 fields" "$T/err"
+expect_grep "not_ual.txt skipped" "$T/err"
+expect_grep "truncated.jsonl.gz: gzip data ends early" "$T/err"
+expect_grep "^PARTIAL .*truncated.jsonl.gz" "$T/out"
+
+# --- info --json agrees with the case file
+expect_rc 0 "$FTL" info --json "$C"
+cp "$T/out" "$T/info.json"
+got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["events"], d["rejected"], len(d["evidence"]), d["by_source"]["m365_ual"], d["first_event"])' "$T/info.json")
+expect_eq "info --json" "$got" "89 6 13 89 2023-06-16T08:55:10.000000Z"
+expect_rc 0 "$FTL" info --rejects "$C"
+expect_grep "invalid_utf8.jsonl record 2 (line 2): invalid UTF-8" "$T/out"
+
+# --- re-import of the same bytes is a no-op that says so, exit 0
+expect_rc 0 "$FTL" import "$C" "$FIXTURES/ual/mgmt_api.jsonl"
+expect_grep "^already .*mgmt_api.jsonl  same bytes as evidence" "$T/out"
+expect_eq "events after re-import" "$(sql "$C" 'select count(*) from events')" "89"
+
+# --- CSV export: header, row count, byte-identical runs, -o equals stdout
+expect_rc 0 "$FTL" export "$C"
+cp "$T/out" "$T/a.csv"
+expect_rc 0 "$FTL" export "$C" --format csv -o "$T/b.csv"
+if cmp -s "$T/a.csv" "$T/b.csv"; then ok; else fail "export is not byte-identical across runs"; fi
+head -1 "$T/a.csv" | tr -d '\r' > "$T/header"
+expect_eq "csv header" "$(cat "$T/header")" \
+  "datetime,timestamp,timestamp_desc,message,source,category,action,outcome,actor,target,src_ip,user_agent,app_id,client_app_id,session_key,token_id,correlation_id,native_id,evidence,record_no,attrs"
+rows=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))); print(len(r))' "$T/a.csv")
+expect_eq "csv rows" "$rows" "89"
+# ordered by time, ISO 8601 UTC
+python3 - "$T/a.csv" <<'PY' || fail "csv rows not in time order or datetime malformed"
+import csv, re, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+ts = [int(r["timestamp"]) for r in rows]
+assert ts == sorted(ts)
+assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", r["datetime"]) for r in rows)
+assert all(r["message"] for r in rows)
+PY
+ok
+# the fallback time is labelled
+expect_grep "CreationDate (CSV display text, CreationTime missing)" "$T/a.csv"
+
+# --- filters
+expect_rc 0 "$FTL" export "$C" --category mailbox
+n=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline=""))); assert all(x["category"]=="mailbox" for x in r); print(len(r))' "$T/out")
+expect_eq "--category mailbox" "$n" "$(sql "$C" "select count(*) from events where category='mailbox'")"
+expect_rc 0 "$FTL" export "$C" --actor ALICE.SMITH@EXAMPLE.ORG
+n=$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], newline="")))))' "$T/out")
+expect_eq "--actor (case-insensitive)" "$n" "$(sql "$C" "select count(*) from events where actor='alice.smith@example.org'")"
+expect_rc 0 "$FTL" export "$C" --ip "[2001:db8::5]:443"
+n=$(python3 -c 'import csv,sys; print(len(list(csv.DictReader(open(sys.argv[1], newline="")))))' "$T/out")
+expect_eq "--ip normalized" "$n" "$(sql "$C" "select count(*) from events where src_ip='2001:db8::5'")"
+expect_rc 0 "$FTL" export "$C" --from 2023-06-17T00:00:00Z --to 2023-06-18
+n=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline=""))); assert all(x["datetime"].startswith("2023-06-17") for x in r); print(len(r))' "$T/out")
+expect_eq "--from/--to" "$n" "$(sql "$C" "select count(*) from events where ts >= 1686960000000000 and ts < 1687046400000000")"
+expect_rc 2 "$FTL" export "$C" --category nonsense
+expect_rc 2 "$FTL" export "$C" --from yesterday
+
+# --- hostile strings: formulas neutralized, quoting survives a CSV reader
+H="$T/hostile.ftl"
+expect_rc 0 "$FTL" import "$H" "$TESTDATA/hostile_ual.jsonl"
+expect_rc 0 "$FTL" export "$H" -o "$T/h.csv"
+python3 - "$T/h.csv" <<'PY' || fail "hostile CSV cells not neutralized"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert len(rows) == 3, len(rows)
+for r in rows:
+    for k, v in r.items():
+        if k == "timestamp":
+            continue
+        assert not (v and v[0] in "=+-@\t\r"), (k, v)
+first = rows[0]
+assert first["actor"].startswith("'=hyperlink("), first["actor"]
+assert first["app_id"] == "'+cmd|' /C calc'!A0", first["app_id"]
+assert first["session_key"] == "'\tc0ffee", repr(first["session_key"])
+assert rows[1]["target"] == "'\rrule\"with,comma\nand newline", repr(rows[1]["target"])
+PY
+ok
+
+# --- usage and refusal
+expect_rc 2 "$FTL" import "$C"
+expect_rc 2 "$FTL" import --no-such-option "$C" "$FIXTURES/ual"
+expect_rc 2 "$FTL" import --format nope "$C" "$FIXTURES/ual/mgmt_api.jsonl"
+expect_rc 2 "$FTL" frobnicate
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table t(x)"); c.commit()' "$T/foreign.db"
+before=$(sha256sum "$T/foreign.db")
+expect_rc 1 "$FTL" import "$T/foreign.db" "$FIXTURES/ual/mgmt_api.jsonl"
+expect_grep "not an ftl case file" "$T/err"
+expect_eq "foreign db untouched" "$(sha256sum "$T/foreign.db")" "$before"
+expect_rc 1 "$FTL" info "$T/does-not-exist.ftl"
+expect_grep "does-not-exist.ftl" "$T/err"
+
+# --- forced format on a file the sniffer cannot place
+printf '%s\n' "$(head -1 "$FIXTURES/ual/mgmt_api.jsonl")" | sed 's/"CreationTime"/"CreationTime"/' > "$T/one.txt"
+expect_rc 0 "$FTL" import --format m365_ual "$T/forced.ftl" "$T/one.txt"
+expect_eq "forced format" "$(sql "$T/forced.ftl" 'select count(*) from events')" "1"
+
+# --- formats and --help on every subcommand
+expect_rc 0 "$FTL" formats
+expect_grep "m365_ual" "$T/out"
+for c in import export info formats; do
+  expect_rc 0 "$FTL" "$c" --help
+  expect_grep "usage: ftl $c" "$T/out"
+done
+expect_rc 0 "$FTL" --help
+
+finish
