@@ -64,6 +64,8 @@ static void on_reject(void *ctx, const char *name, int64_t record_no, int64_t li
         return;
     }
     ui->shown++;
+    if (ui->tty)
+        fputs("\r\033[K", stderr);
     if (line > 0)
         ftl_say("%s record %lld (line %lld) rejected: %s", name, (long long)record_no,
                 (long long)line, reason);
@@ -108,13 +110,13 @@ static void on_file(void *ctx, const struct ftl_file_report *r)
     fflush(stdout);
 }
 
-static void on_progress(void *ctx, const char *name, int64_t records, uint64_t bytes)
+/* One progress line, on stderr, only when it is a terminal. */
+static void on_progress(void *ctx, const char *name, int64_t events)
 {
     struct ui *ui = ctx;
 
-    (void)bytes;
     if (ui->tty)
-        fprintf(stderr, "\r\033[K%s: %lld records", name, (long long)records);
+        fprintf(stderr, "\r\033[K%s: %lld events", name, (long long)events);
 }
 
 static int run(const struct ftl_args *a)

@@ -68,6 +68,7 @@ struct file_state {
     int freelist[NBATCH], nfree;
     int cur;                    /* batch being filled by the importer, -1 none */
     int done;                   /* producer finished */
+    int64_t produced;           /* records handed to the sink (for progress) */
 };
 
 struct sink_impl {
@@ -218,6 +219,8 @@ static ftl_rc sink_event(struct ftl_sink *s, const struct ftl_event *e)
 
     if (fs->rc != FTL_OK)
         return fs->rc;
+    if ((++fs->produced & 0xffff) == 0 && fs->cb && fs->cb->progress)
+        fs->cb->progress(fs->cb->ctx, fs->ev->name, fs->produced);
     if (!fs->threaded)
         return fs->rc = write_event(fs, e);
     it = new_item(fs, &b);

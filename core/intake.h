@@ -56,8 +56,8 @@ struct ftl_intake_cb {
     /* each rejected record, as it happens: file, record, reason */
     void (*reject)(void *ctx, const char *name, int64_t record_no, int64_t line,
                    const char *reason);
-    /* now and then while a file is read: records so far */
-    void (*progress)(void *ctx, const char *name, int64_t records, uint64_t bytes);
+    /* every 65536 events while a file is read: events so far */
+    void (*progress)(void *ctx, const char *name, int64_t events);
 };
 
 /*

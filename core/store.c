@@ -241,12 +241,6 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            version > FTL_SCHEMA_VERSION ? " (made by a newer ftl)" : "");
         goto out;
     }
-    if (mode != FTL_OPEN_READ) {
-        rc = ftl_store_exec(s, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
-                               " PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;", err);
-        if (rc != FTL_OK)
-            goto out;
-    }
     if (fresh) {
         struct ftl_buf sql = { 0 };
 
@@ -261,8 +255,13 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
             goto out;
         }
     }
-    if (mode != FTL_OPEN_READ)
-        rc = prepare_all(s, err);
+    if (mode != FTL_OPEN_READ) {
+        /* after the schema: setting page_size on a new file resets the cache */
+        rc = ftl_store_exec(s, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
+                               " PRAGMA cache_size = -32768; PRAGMA temp_store = FILE;", err);
+        if (rc == FTL_OK)
+            rc = prepare_all(s, err);
+    }
     /* Fault injection for the crash-safety tests: the process kills itself
      * after this many event inserts, as a SIGKILL from outside would. */
     if (getenv("FTL_FAULT_KILL_AFTER_EVENTS")) {
