@@ -764,17 +764,26 @@ static int csv_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_le
     const char *p = in->win + in->start;
     size_t i = *pos, n = in->end - in->start;
 
-    for (; i < n; i++) {
+    while (i < n) {
         char c = p[i];
 
         switch (st->state) {
-        case CSV_QUOTED:
-            if (c == '"')
-                st->state = CSV_QUOTE_SEEN;
+        case CSV_QUOTED: {
+            /* most of a Purview export is quoted AuditData: skip to the quote */
+            const char *q = memchr(p + i, '"', n - i);
+
+            if (!q) {
+                i = n;
+                continue;
+            }
+            i = (size_t)(q - p) + 1;
+            st->state = CSV_QUOTE_SEEN;
             continue;
+        }
         case CSV_QUOTE_SEEN:
             if (c == '"') {
                 st->state = CSV_QUOTED;
+                i++;
                 continue;
             }
             st->state = CSV_PLAIN;   /* closing quote; fall through */
@@ -782,10 +791,12 @@ static int csv_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_le
         default:
             if (c == '"' && st->state == CSV_START) {
                 st->state = CSV_QUOTED;
+                i++;
                 continue;
             }
             if (c == ',') {
                 st->state = CSV_START;
+                i++;
                 continue;
             }
             if (c == '\n') {
@@ -797,6 +808,7 @@ static int csv_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_le
                 return 1;
             }
             st->state = CSV_PLAIN;
+            i++;
         }
     }
     *pos = n;
@@ -837,38 +849,51 @@ int ftl_input_csv(struct ftl_input *in, struct ftl_record *rec,
     ftl_buf_reset(&in->csv_text);
     ftl_buf_grow(&in->csv_text, rec->len + 1);
     off = 0;
-    for (i = 0; i < rec->len; i++) {
-        char c = rec->data[i];
+    i = 0;
+    while (i < rec->len) {
+        const char *d = rec->data, *q;
+        size_t end = rec->len;
 
-        switch (state) {
-        case CSV_QUOTED:
-            if (c == '"')
-                state = CSV_QUOTE_SEEN;
-            else
-                ftl_buf_addch(&in->csv_text, c);
+        if (state == CSV_QUOTED) {
+            /* copy up to the next quote in one go */
+            q = memchr(d + i, '"', end - i);
+            if (!q) {
+                ftl_buf_add(&in->csv_text, d + i, end - i);
+                break;
+            }
+            ftl_buf_add(&in->csv_text, d + i, (size_t)(q - d) - i);
+            i = (size_t)(q - d) + 1;
+            state = CSV_QUOTE_SEEN;
             continue;
-        case CSV_QUOTE_SEEN:
-            if (c == '"') {
+        }
+        if (state == CSV_QUOTE_SEEN) {
+            if (d[i] == '"') {
                 ftl_buf_addch(&in->csv_text, '"');
                 state = CSV_QUOTED;
+                i++;
                 continue;
             }
-            state = CSV_PLAIN;
-            /* fallthrough */
-        default:
-            if (c == '"' && state == CSV_START) {
-                state = CSV_QUOTED;
-                continue;
-            }
-            if (c == ',') {
-                csv_push_cell(in, &n, off);
-                off = in->csv_text.len;
-                state = CSV_START;
-                continue;
-            }
-            ftl_buf_addch(&in->csv_text, c);
-            state = CSV_PLAIN;
+            state = CSV_PLAIN;   /* text after a closing quote is kept */
         }
+        if (d[i] == '"' && state == CSV_START) {
+            state = CSV_QUOTED;
+            i++;
+            continue;
+        }
+        if (d[i] == ',') {
+            csv_push_cell(in, &n, off);
+            off = in->csv_text.len;
+            state = CSV_START;
+            i++;
+            continue;
+        }
+        /* an unquoted run: up to the next comma */
+        q = memchr(d + i, ',', end - i);
+        if (!q)
+            q = d + end;
+        ftl_buf_add(&in->csv_text, d + i, (size_t)(q - d) - i);
+        i = (size_t)(q - d);
+        state = CSV_PLAIN;
     }
     csv_push_cell(in, &n, off);
     for (i = 0; i < n; i++)
