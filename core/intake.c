@@ -531,6 +531,23 @@ out:
     return rc;
 }
 
+/* A path that could not be walked: reported, and the run goes on. */
+static void report_path(struct run *run, const char *path, enum ftl_file_outcome outcome,
+                        const char *what)
+{
+    struct ftl_file_report rep = { 0 };
+    char msg[512];
+
+    if (outcome == FTL_FILE_FAILED)
+        snprintf(msg, sizeof msg, "%s %s: %s", what, path, strerror(errno));
+    else
+        snprintf(msg, sizeof msg, "%s", what);
+    rep.name = path;
+    rep.outcome = outcome;
+    rep.message = msg;
+    report(run, &rep);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -547,25 +564,13 @@ static ftl_rc walk(struct run *run, const char *path, int depth, struct ftl_erro
     ftl_rc rc = FTL_OK;
 
     if (stat(path, &st) != 0) {
-        struct ftl_file_report rep = { 0 };
-        char msg[512];
-
-        snprintf(msg, sizeof msg, "cannot open %s: %s", path, strerror(errno));
-        rep.name = path;
-        rep.outcome = FTL_FILE_FAILED;
-        rep.message = msg;
-        report(run, &rep);
+        report_path(run, path, FTL_FILE_FAILED, "cannot open");
         return FTL_OK;
     }
     if (S_ISREG(st.st_mode))
         return import_file(run, path, err);
     if (!S_ISDIR(st.st_mode)) {
-        struct ftl_file_report rep = { 0 };
-
-        rep.name = path;
-        rep.outcome = FTL_FILE_UNRECOGNISED;
-        rep.message = "not a regular file or directory";
-        report(run, &rep);
+        report_path(run, path, FTL_FILE_UNRECOGNISED, "not a regular file or directory");
         return FTL_OK;
     }
     if (depth >= MAX_DEPTH)
@@ -573,14 +578,7 @@ static ftl_rc walk(struct run *run, const char *path, int depth, struct ftl_erro
                              MAX_DEPTH);
     d = opendir(path);
     if (!d) {
-        struct ftl_file_report rep = { 0 };
-        char msg[512];
-
-        snprintf(msg, sizeof msg, "cannot read directory %s: %s", path, strerror(errno));
-        rep.name = path;
-        rep.outcome = FTL_FILE_FAILED;
-        rep.message = msg;
-        report(run, &rep);
+        report_path(run, path, FTL_FILE_FAILED, "cannot read directory");
         return FTL_OK;
     }
     while ((de = readdir(d)) != NULL) {

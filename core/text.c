@@ -29,6 +29,19 @@ static int canon(const char *s, size_t n, char *out)
     return 0;
 }
 
+/* Skips leading white space in *s; returns the length without trailing. */
+static size_t trim(const char **s)
+{
+    size_t n;
+
+    while (isspace((unsigned char)**s))
+        (*s)++;
+    n = strlen(*s);
+    while (n && isspace((unsigned char)(*s)[n - 1]))
+        n--;
+    return n;
+}
+
 const char *ftl_ip_normalize(const char *s, char *out)
 {
     const char *e, *colon;
@@ -36,11 +49,7 @@ const char *ftl_ip_normalize(const char *s, char *out)
 
     if (!s)
         return NULL;
-    while (isspace((unsigned char)*s))
-        s++;
-    n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
+    n = trim(&s);
     if (n == 0)
         return NULL;
     if (s[0] == '[') {
@@ -56,8 +65,11 @@ const char *ftl_ip_normalize(const char *s, char *out)
             canon(s, (size_t)(colon - s), out))
             return out;
     }
-    if (n >= FTL_IP_MAX)
+    if (n >= FTL_IP_MAX) {
         n = FTL_IP_MAX - 1;
+        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;   /* never cut a UTF-8 sequence in half */
+    }
     memcpy(out, s, n);
     out[n] = '\0';
     return out;
@@ -69,11 +81,7 @@ const char *ftl_lower_trim(struct ftl_buf *b, const char *s)
 
     if (!s)
         return NULL;
-    while (isspace((unsigned char)*s))
-        s++;
-    n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
+    n = trim(&s);
     start = b->len;
     ftl_buf_grow(b, n + 1);
     for (i = 0; i < n; i++)
