@@ -11,6 +11,7 @@ set -euo pipefail
 
 n="${1:-500000}"
 seed="${FTL_BENCH_SEED:-1}"
+rounds="${FTL_BENCH_ROUNDS:-3}"
 dir="${FTL_BENCH_DIR:-/tmp/ftl-bench}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-bench"
@@ -38,4 +39,4 @@ end=$EPOCHREALTIME
 awk -v n="$n" -v b="$(stat -c %s "$file")" -v s="$start" -v e="$end" -v f="$file" \
   'BEGIN { printf "generated %d records (%.1f MB) in %.1f s: %s\n", n, b / 1e6, e - s, f }' >&2
 
-"$build/bench_import" "$file" "$build/ftl" "$sqlite3_bin"
+"$build/bench_import" -r "$rounds" "$file" "$build/ftl" "$sqlite3_bin"
