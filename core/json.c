@@ -4,9 +4,185 @@
 #include "json.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* ---- keysets (see json.h) ---- */
+
+static pthread_mutex_t keyset_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static uint32_t hash_lower(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static void keyset_build(struct ftl_json_keyset *ks)
+{
+    size_t i, j;
+
+    pthread_mutex_lock(&keyset_mu);
+    if (!atomic_load_explicit(&ks->ready, memory_order_relaxed)) {
+        for (i = 0; i < ks->n && i < 100; i++) {
+            uint32_t h = hash_lower(ks->names[i]);
+
+            for (j = h & 255; ks->slot[j]; j = (j + 1) & 255)
+                ;
+            ks->slot[j] = (uint16_t)(i + 1);
+            ks->hash[j] = h;
+        }
+        atomic_store_explicit(&ks->ready, 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&keyset_mu);
+}
+
+void ftl_json_pick(struct ftl_json_keyset *ks, const cJSON *obj, const cJSON **out)
+{
+    const cJSON *c;
+    size_t j;
+
+    if (!atomic_load_explicit(&ks->ready, memory_order_acquire))
+        keyset_build(ks);
+    memset(out, 0, ks->n * sizeof *out);
+    if (!cJSON_IsObject(obj))
+        return;
+    for (c = obj->child; c; c = c->next) {
+        uint32_t h;
+
+        if (!c->string)
+            continue;
+        h = hash_lower(c->string);
+        for (j = h & 255; ks->slot[j]; j = (j + 1) & 255) {
+            size_t k = ks->slot[j] - 1u;
+
+            if (ks->hash[j] == h && strcasecmp(ks->names[k], c->string) == 0) {
+                if (!out[k])
+                    out[k] = c;
+                break;
+            }
+        }
+    }
+}
+
+const char *ftl_json_sval(const cJSON *v)
+{
+    if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
+        return NULL;
+    return v->valuestring;
+}
+
+/* ---- arena (see json.h) ---- */
+
+#define CHUNK_BYTES (256u << 10)
+
+struct chunk {
+    struct chunk *next;
+    size_t cap, used;
+    max_align_t data[];
+};
+
+static _Thread_local struct {
+    struct chunk *head;
+    int active;
+} arena;
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+
+static void *hook_malloc(size_t n)
+{
+    struct chunk *c = arena.head;
+    void *p;
+
+    if (!arena.active)
+        return malloc(n);
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > CHUNK_BYTES ? n : CHUNK_BYTES;
+
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->cap = cap;
+        c->used = 0;
+        c->next = arena.head;
+        arena.head = c;
+    }
+    p = (char *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static int in_arena(const void *p)
+{
+    const struct chunk *c;
+
+    for (c = arena.head; c; c = c->next)
+        if ((const char *)p >= (const char *)c->data &&
+            (const char *)p < (const char *)c->data + c->cap)
+            return 1;
+    return 0;
+}
+
+static void hook_free(void *p)
+{
+    if (p && !(arena.active && in_arena(p)))
+        free(p);
+}
+
+static void install_hooks(void)
+{
+    cJSON_Hooks h = { hook_malloc, hook_free };
+
+    cJSON_InitHooks(&h);
+}
+
+void ftl_json_arena_begin(void)
+{
+    pthread_once(&hooks_once, install_hooks);
+    arena.active = 1;
+}
+
+void ftl_json_arena_reset(void)
+{
+    struct chunk *c = arena.head, *next;
+
+    if (!c)
+        return;
+    /* keep one ordinary chunk; give back what a large record needed */
+    while (c->next) {
+        next = c->next;
+        free(c);
+        c = next;
+    }
+    if (c->cap > CHUNK_BYTES) {
+        free(c);
+        c = NULL;
+    } else {
+        c->used = 0;
+    }
+    arena.head = c;
+}
+
+void ftl_json_arena_end(void)
+{
+    ftl_json_arena_reset();
+    free(arena.head);
+    arena.head = NULL;
+    arena.active = 0;
+}
 
 cJSON *ftl_json_parse(const char *p, size_t len, size_t *bad_at)
 {
@@ -33,11 +209,7 @@ cJSON *ftl_json_parse(const char *p, size_t len, size_t *bad_at)
 
 const char *ftl_json_str(const cJSON *obj, const char *key)
 {
-    const cJSON *v = cJSON_GetObjectItem(obj, key);
-
-    if (!cJSON_IsString(v) || !v->valuestring || !v->valuestring[0])
-        return NULL;
-    return v->valuestring;
+    return ftl_json_sval(cJSON_GetObjectItem(obj, key));
 }
 
 const char *ftl_json_str_any(const cJSON *obj, const char *const *keys)

@@ -200,10 +200,9 @@ static int record_problem(struct ual *u, const struct ftl_record *rec, ftl_rc *r
     return 0;
 }
 
-/* An array member that Sentinel may deliver as a JSON string. */
-static const cJSON *get_array(struct ual *u, const cJSON *obj, const char *key)
+/* An array or object member that Sentinel may deliver as a JSON string. */
+static const cJSON *get_array(struct ual *u, const cJSON *v)
 {
-    const cJSON *v = cJSON_GetObjectItem(obj, key);
     cJSON *t;
 
     if (cJSON_IsArray(v) || cJSON_IsObject(v))
@@ -285,6 +284,41 @@ static const char *outcome(const char *op, const char *result, const char *logon
     return "unknown";
 }
 
+/* The AuditData members normalize() reads, picked in one pass. */
+enum key {
+    K_CREATIONTIME, K_TIMEGENERATED, K_OPERATION, K_WORKLOAD, K_OFFICEWORKLOAD,
+    K_RECORDTYPE, K_APPACCESSCONTEXT, K_EXTENDEDPROPERTIES, K_PARAMETERS,
+    K_OPERATIONPROPERTIES, K_DEVICEPROPERTIES, K_FOLDERS, K_USERID,
+    K_CLIENTIPADDRESS, K_CLIENT_IPADDRESS, K_CLIENTIP, K_ACTORIPADDRESS, K_LOGONERROR,
+    K_CLIENTINFOSTRING, K_USERAGENT, K_RESULTSTATUS, K_MAILBOXOWNERUPN, K_OBJECTID,
+    K_OFFICEOBJECTID, K_APPID, K_APPLICATIONID, K_CLIENTAPPID, K_SESSIONID,
+    K_CORRELATIONID, K_INTERSYSTEMSID, K_ID, K_OFFICEID, K_USERTYPE, K_ORGANIZATIONID,
+    K_LOGONTYPE, K_LOGON_TYPE, K_MAILBOXGUID, K_EXTERNALACCESS, K_TOKENOBJECTID,
+    K_TOKENTENANTID, K_OPERATIONCOUNT, K_COUNT
+};
+
+static const char *const key_names[K_COUNT] = {
+    "CreationTime", "TimeGenerated", "Operation", "Workload", "OfficeWorkload",
+    "RecordType", "AppAccessContext", "ExtendedProperties", "Parameters",
+    "OperationProperties", "DeviceProperties", "Folders", "UserId",
+    "ClientIPAddress", "Client_IPAddress", "ClientIP", "ActorIpAddress", "LogonError",
+    "ClientInfoString", "UserAgent", "ResultStatus", "MailboxOwnerUPN", "ObjectId",
+    "OfficeObjectId", "AppId", "ApplicationId", "ClientAppId", "SessionId",
+    "CorrelationId", "InterSystemsId", "Id", "OfficeId", "UserType", "OrganizationId",
+    "LogonType", "Logon_Type", "MailboxGuid", "ExternalAccess", "TokenObjectId",
+    "TokenTenantId", "OperationCount",
+};
+
+static struct ftl_json_keyset keys = FTL_JSON_KEYSET(key_names, K_COUNT);
+
+/* the first of two members holding a non-empty string */
+static const char *either(const cJSON *a, const cJSON *b)
+{
+    const char *s = ftl_json_sval(a);
+
+    return s ? s : ftl_json_sval(b);
+}
+
 /*
  * Normalizes one audit record (the AuditData object, or a Sentinel row) and
  * hands it to the sink. row carries CSV-level columns, or NULL.
@@ -294,7 +328,7 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
 {
     struct ftl_event ev;
     struct ftl_jw w;
-    const cJSON *ctx, *ext, *params, *opprops, *folders, *devprops;
+    const cJSON *k[K_COUNT], *ctx, *ext, *params, *opprops, *folders, *devprops;
     const char *op, *workload, *cat, *tstext, *time_source = NULL, *ip, *logon_error;
     const char *ua, *sess, *s;
     size_t actor_off = (size_t)-1, ip_off = (size_t)-1, op_off = (size_t)-1;
@@ -304,6 +338,7 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     ftl_rc rc = FTL_OK;
 
     memset(&ev, 0, sizeof ev);
+    ftl_json_pick(&keys, a, k);
     ftl_buf_reset(&u->scratch);
     ftl_buf_reset(&u->attrs);
     ev.record_no = rec->no;
@@ -312,11 +347,11 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
 
     /* Time: AuditData.CreationTime is the UTC truth; CSV CreationDate is
      * locale display text, used only when CreationTime is missing. */
-    tstext = ftl_json_str(a, "CreationTime");
+    tstext = ftl_json_sval(k[K_CREATIONTIME]);
     if (tstext) {
         if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
             return reject(u, rec, "cannot parse CreationTime '%.64s'", tstext);
-    } else if (v == V_SENTINEL && (tstext = ftl_json_str(a, "TimeGenerated")) != NULL) {
+    } else if (v == V_SENTINEL && (tstext = ftl_json_sval(k[K_TIMEGENERATED])) != NULL) {
         if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
             return reject(u, rec, "cannot parse TimeGenerated '%.64s'", tstext);
         time_source = "TimeGenerated";
@@ -326,20 +361,20 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
                           row->creation_date);
         time_source = "CreationDate";
     } else {
-        if (cJSON_GetObjectItem(a, "CreationTime"))
+        if (k[K_CREATIONTIME])
             return reject(u, rec, "CreationTime is not a text timestamp");
         return reject(u, rec, "no CreationTime in the record");
     }
 
-    op = ftl_json_str(a, "Operation");
-    if (!op && (s = ftl_json_scalar(cJSON_GetObjectItem(a, "Operation"), opnum)) && *s)
+    op = ftl_json_sval(k[K_OPERATION]);
+    if (!op && (s = ftl_json_scalar(k[K_OPERATION], opnum)) && *s)
         op = s;   /* a number where text belongs: keep its text */
     if (!op && row)
         op = row->operations;
     if (op)
         op_off = keep(u, op);
-    workload = ftl_json_str_any(a, (const char *const[]){ "Workload", "OfficeWorkload", NULL });
-    rt = record_type_no(cJSON_GetObjectItem(a, "RecordType"));
+    workload = either(k[K_WORKLOAD], k[K_OFFICEWORKLOAD]);
+    rt = record_type_no(k[K_RECORDTYPE]);
     if (rt < 0 && row && row->record_type) {
         cJSON tmp;
 
@@ -350,18 +385,16 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     }
     cat = category(rt, op, workload);
 
-    ctx = cJSON_GetObjectItem(a, "AppAccessContext");
-    if (cJSON_IsString(ctx))
-        ctx = get_array(u, a, "AppAccessContext");
-    ext = get_array(u, a, "ExtendedProperties");
-    params = get_array(u, a, "Parameters");
-    opprops = get_array(u, a, "OperationProperties");
-    devprops = get_array(u, a, "DeviceProperties");
-    folders = get_array(u, a, "Folders");
+    ctx = get_array(u, k[K_APPACCESSCONTEXT]);
+    ext = get_array(u, k[K_EXTENDEDPROPERTIES]);
+    params = get_array(u, k[K_PARAMETERS]);
+    opprops = get_array(u, k[K_OPERATIONPROPERTIES]);
+    devprops = get_array(u, k[K_DEVICEPROPERTIES]);
+    folders = get_array(u, k[K_FOLDERS]);
 
     /* Actor: who did it, lower-cased (FORMATS.md: the same user comes in
      * different letter cases). */
-    s = ftl_json_str(a, "UserId");
+    s = ftl_json_sval(k[K_USERID]);
     if (!s && row)
         s = row->user_ids;
     if (s) {
@@ -369,21 +402,20 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
         ftl_lower_trim(&u->scratch, s);
     }
 
-    ip = ftl_json_str_any(a, (const char *const[]){ "ClientIPAddress", "Client_IPAddress",
-                                                    "ClientIP", "ActorIpAddress", NULL });
+    ip = either(k[K_CLIENTIPADDRESS], k[K_CLIENT_IPADDRESS]);
+    if (!ip)
+        ip = either(k[K_CLIENTIP], k[K_ACTORIPADDRESS]);
     if (ip && ftl_ip_normalize(ip, ipbuf))
         ip_off = keep(u, ipbuf);
 
     /* LogonError sits at the top level in the schema; some exports put it
      * in ExtendedProperties. Values from Name/Value arrays live in num, so
      * they are copied to scratch (by offset: scratch may still move). */
-    logon_error = ftl_json_str(a, "LogonError");
+    logon_error = ftl_json_sval(k[K_LOGONERROR]);
     if (!logon_error && (s = nv_str(ext, "LogonError", num)) != NULL)
         le_off = keep(u, s);
 
-    ua = ftl_json_str(a, "ClientInfoString");
-    if (!ua)
-        ua = ftl_json_str(a, "UserAgent");
+    ua = either(k[K_CLIENTINFOSTRING], k[K_USERAGENT]);
     if (!ua && (s = nv_str(ext, "UserAgent", num)) != NULL)
         ua_off = keep(u, s);
 
@@ -397,28 +429,28 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     ev.f[FTL_F_ACTION] = op_off != (size_t)-1 ? u->scratch.data + op_off : NULL;
     ev.f[FTL_F_ACTOR] = actor_off != (size_t)-1 ? u->scratch.data + actor_off : NULL;
     ev.f[FTL_F_SRC_IP] = ip_off != (size_t)-1 ? u->scratch.data + ip_off : NULL;
-    ev.f[FTL_F_OUTCOME] = outcome(op, ftl_json_str(a, "ResultStatus"),
+    ev.f[FTL_F_OUTCOME] = outcome(op, ftl_json_sval(k[K_RESULTSTATUS]),
                                   strcmp(cat, FTL_CAT_SIGNIN) == 0 ? logon_error : NULL);
     if (strcmp(cat, FTL_CAT_MAILBOX) == 0)
-        ev.f[FTL_F_TARGET] = ftl_json_str(a, "MailboxOwnerUPN");
+        ev.f[FTL_F_TARGET] = ftl_json_sval(k[K_MAILBOXOWNERUPN]);
     if (!ev.f[FTL_F_TARGET])
-        ev.f[FTL_F_TARGET] = ftl_json_str_any(a, (const char *const[]){ "ObjectId", "OfficeObjectId", NULL });
+        ev.f[FTL_F_TARGET] = either(k[K_OBJECTID], k[K_OFFICEOBJECTID]);
     if (!ev.f[FTL_F_TARGET] && params)
         ev.f[FTL_F_TARGET] = nv_str(params, "Identity", num2);
     if (!ev.f[FTL_F_TARGET])
-        ev.f[FTL_F_TARGET] = ftl_json_str(a, "MailboxOwnerUPN");
+        ev.f[FTL_F_TARGET] = ftl_json_sval(k[K_MAILBOXOWNERUPN]);
     ev.f[FTL_F_USER_AGENT] = ua;
-    ev.f[FTL_F_APP_ID] = ftl_json_str_any(a, (const char *const[]){ "AppId", "ApplicationId", NULL });
-    ev.f[FTL_F_CLIENT_APP_ID] = ftl_json_str(a, "ClientAppId");
+    ev.f[FTL_F_APP_ID] = either(k[K_APPID], k[K_APPLICATIONID]);
+    ev.f[FTL_F_CLIENT_APP_ID] = ftl_json_sval(k[K_CLIENTAPPID]);
     if (!ev.f[FTL_F_CLIENT_APP_ID] && ctx)
         ev.f[FTL_F_CLIENT_APP_ID] = ftl_json_str(ctx, "ClientAppId");
-    sess = ftl_json_str(a, "SessionId");
+    sess = ftl_json_sval(k[K_SESSIONID]);
     ev.f[FTL_F_SESSION_KEY] = sess;
     ev.f[FTL_F_TOKEN_ID] = ctx ? ftl_json_str(ctx, "UniqueTokenId") : NULL;
     ev.f[FTL_F_CORRELATION_ID] = ctx ? ftl_json_str(ctx, "CorrelationId") : NULL;
     if (!ev.f[FTL_F_CORRELATION_ID])
-        ev.f[FTL_F_CORRELATION_ID] = ftl_json_str_any(a, (const char *const[]){ "CorrelationId", "InterSystemsId", NULL });
-    ev.f[FTL_F_NATIVE_ID] = ftl_json_str_any(a, (const char *const[]){ "Id", "OfficeId", NULL });
+        ev.f[FTL_F_CORRELATION_ID] = either(k[K_CORRELATIONID], k[K_INTERSYSTEMSID]);
+    ev.f[FTL_F_NATIVE_ID] = either(k[K_ID], k[K_OFFICEID]);
     if (!ev.f[FTL_F_NATIVE_ID] && row)
         ev.f[FTL_F_NATIVE_ID] = row->identity ? row->identity : row->record_id;
 
@@ -429,24 +461,21 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
         ftl_jw_str(&w, "record_type_name", record_type_name(rt));
     }
     ftl_jw_str(&w, "workload", workload);
-    ftl_jw_str(&w, "result_status", ftl_json_str(a, "ResultStatus"));
-    ftl_jw_str(&w, "user_type", ftl_json_scalar(cJSON_GetObjectItem(a, "UserType"), num));
-    ftl_jw_str(&w, "organization_id", ftl_json_str(a, "OrganizationId"));
+    ftl_jw_str(&w, "result_status", ftl_json_sval(k[K_RESULTSTATUS]));
+    ftl_jw_str(&w, "user_type", ftl_json_scalar(k[K_USERTYPE], num));
+    ftl_jw_str(&w, "organization_id", ftl_json_sval(k[K_ORGANIZATIONID]));
     ftl_jw_str(&w, "time_source", time_source);
     ftl_jw_str(&w, "logon_error", logon_error);
     ftl_jw_str(&w, "request_type", nv_str(ext, "RequestType", num));
-    if (strcmp(cat, FTL_CAT_MAILBOX) == 0 || cJSON_GetObjectItem(a, "LogonType")) {
-        const cJSON *lt = cJSON_GetObjectItem(a, "LogonType");
+    if (strcmp(cat, FTL_CAT_MAILBOX) == 0 || k[K_LOGONTYPE] || k[K_LOGON_TYPE]) {
+        const cJSON *lt = k[K_LOGONTYPE] ? k[K_LOGONTYPE] : k[K_LOGON_TYPE];
 
-        if (!lt)
-            lt = cJSON_GetObjectItem(a, "Logon_Type");
         ftl_jw_str(&w, "logon_type", ftl_json_scalar(lt, num));
-        ftl_jw_str(&w, "client_info_string", ftl_json_str(a, "ClientInfoString"));
-        ftl_jw_str(&w, "mailbox_guid", ftl_json_str(a, "MailboxGuid"));
-        ftl_jw_str(&w, "external_access",
-                   ftl_json_scalar(cJSON_GetObjectItem(a, "ExternalAccess"), num));
-        ftl_jw_str(&w, "token_object_id", ftl_json_str(a, "TokenObjectId"));
-        ftl_jw_str(&w, "token_tenant_id", ftl_json_str(a, "TokenTenantId"));
+        ftl_jw_str(&w, "client_info_string", ftl_json_sval(k[K_CLIENTINFOSTRING]));
+        ftl_jw_str(&w, "mailbox_guid", ftl_json_sval(k[K_MAILBOXGUID]));
+        ftl_jw_str(&w, "external_access", ftl_json_scalar(k[K_EXTERNALACCESS], num));
+        ftl_jw_str(&w, "token_object_id", ftl_json_sval(k[K_TOKENOBJECTID]));
+        ftl_jw_str(&w, "token_tenant_id", ftl_json_sval(k[K_TOKENTENANTID]));
     }
     if (op && strcasecmp(op, "MailItemsAccessed") == 0) {
         const cJSON *f;
@@ -478,7 +507,7 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
         ftl_jw_raw(&w, "folder_paths", paths.data, paths.len);
         ftl_buf_free(&paths);
         ftl_jw_str(&w, "operation_count",
-                   ftl_json_scalar(cJSON_GetObjectItem(a, "OperationCount"), num));
+                   ftl_json_scalar(k[K_OPERATIONCOUNT], num));
     }
     if (ctx) {
         ftl_jw_str(&w, "aad_session_id", ftl_json_str(ctx, "AADSessionId"));
@@ -514,6 +543,7 @@ static ftl_rc json_record(struct ual *u, const struct ftl_record *rec, enum vari
     enum variant v = V_JSON;
     ftl_rc rc = FTL_OK;
 
+    ftl_json_arena_reset();   /* the previous record's trees */
     if (record_problem(u, rec, &rc))
         return rc;
     root = ftl_json_parse(rec->data, rec->len, &bad);
@@ -663,6 +693,7 @@ static ftl_rc import_csv(struct ual *u)
         row.record_type = CELL(C_RECORDTYPE);
 #undef CELL
         ad = &cells[col[C_AUDITDATA]];
+        ftl_json_arena_reset();   /* the previous record's trees */
         a = ftl_json_parse(ad->p, ad->len, &bad);
         if (!a) {
             rc = reject(u, &rec, "AuditData is not valid JSON (error near byte %zu)", bad);
@@ -688,6 +719,7 @@ static ftl_rc import(struct ftl_import *imp)
 
     memset(&u, 0, sizeof u);
     u.imp = imp;
+    ftl_json_arena_begin();
     ftl_input_peek(imp->in, 4096, &head, &len);
     while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
         i++;
@@ -695,6 +727,7 @@ static ftl_rc import(struct ftl_import *imp)
         rc = import_json(&u);
     else
         rc = import_csv(&u);
+    ftl_json_arena_end();
     ftl_buf_free(&u.scratch);
     ftl_buf_free(&u.attrs);
     return rc;
