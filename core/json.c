@@ -176,6 +176,12 @@ void ftl_json_arena_reset(void)
     arena.head = c;
 }
 
+void ftl_json_delete(cJSON *tree)
+{
+    if (tree && !(arena.active && in_arena(tree)))
+        cJSON_Delete(tree);
+}
+
 void ftl_json_arena_end(void)
 {
     ftl_json_arena_reset();

@@ -528,7 +528,7 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
 
     rc = u->imp->sink->event(u->imp->sink, &ev);
     for (i = 0; i < u->nextra; i++)
-        cJSON_Delete(u->extra[i]);
+        ftl_json_delete(u->extra[i]);
     u->nextra = 0;
     return rc;
 }
@@ -582,8 +582,8 @@ static ftl_rc json_record(struct ual *u, const struct ftl_record *rec, enum vari
         rc = normalize(u, a, v, NULL, rec);
     }
 out:
-    cJSON_Delete(inner);
-    cJSON_Delete(root);
+    ftl_json_delete(inner);
+    ftl_json_delete(root);
     return rc;
 }
 
@@ -703,7 +703,7 @@ static ftl_rc import_csv(struct ual *u)
             rc = reject(u, &rec, "AuditData is not a JSON object");
         else
             rc = normalize(u, a, v, &row, &rec);
-        cJSON_Delete(a);
+        ftl_json_delete(a);
     }
     return rc;
 }
