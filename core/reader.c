@@ -158,9 +158,11 @@ long ftl_reader_read(struct ftl_reader *r, void *buf, size_t n,
                      struct ftl_error *err)
 {
     struct ftl_error local = { 0 };
-    size_t got;
+    size_t got, want;
     int zr, m;
 
+    if (n == 0)
+        return 0;   /* read(fd, buf, 0) would look like the end of the file */
     if (!r->gzip) {
         if (r->raw_eof)
             return 0;
@@ -175,8 +177,9 @@ long ftl_reader_read(struct ftl_reader *r, void *buf, size_t n,
             *err = r->fail;
         return -1;
     }
+    want = n > (1u << 30) ? (1u << 30) : n;   /* zlib counts in uInt */
     r->zs.next_out = buf;
-    r->zs.avail_out = (uInt)(n > (1u << 30) ? (1u << 30) : n);
+    r->zs.avail_out = (uInt)want;
     while (r->zs.avail_out) {
         if (r->zs.avail_in == 0 && !r->raw_eof) {
             if (read_raw(r, r->raw, RAW_CHUNK, &got, &local) != FTL_OK) {
@@ -217,7 +220,7 @@ long ftl_reader_read(struct ftl_reader *r, void *buf, size_t n,
         r->z_ended = 1;
         break;
     }
-    got = n - r->zs.avail_out;
+    got = want - r->zs.avail_out;
     if (local.rc != FTL_OK) {
         r->z_ended = 1;
         r->fail = local;  /* bytes before the damage go out first */
@@ -432,6 +435,12 @@ static int next_record(struct ftl_input *in, const struct scanner *sc,
     rec->no = ++in->records;
     rec->line = start_line;
     rec->offset = start_off;
+    if (!skipping && rec_len > in->max_record) {
+        /* it fit in the window's slack, but it is over the limit all the same */
+        ftl_buf_reset(&in->keep);
+        ftl_buf_add(&in->keep, in->win + in->start, TOOBIG_KEEP);
+        skipping = 1;
+    }
     if (skipping) {
         rec->data = in->keep.data;
         rec->len = in->keep.len;
@@ -596,10 +605,11 @@ static int key_matches(const char *k, size_t len, const char *const *keys)
 }
 
 /*
- * Looks into the top-level object at win[start] for "<wrap key>": [ at
- * depth 1 within the first 1 MiB. Returns the offset just past '[' or 0.
+ * Looks into the top-level object at win[start + from] for "<wrap key>": [
+ * at depth 1 within the first 1 MiB. Returns the offset (from win[start])
+ * just past '[', or 0.
  */
-static size_t find_wrapper(struct ftl_input *in, const char *const *keys)
+static size_t find_wrapper(struct ftl_input *in, size_t from, const char *const *keys)
 {
     const char *p;
     size_t n, i, kstart = 0;
@@ -607,7 +617,7 @@ static size_t find_wrapper(struct ftl_input *in, const char *const *keys)
 
     if (ftl_input_peek(in, 1u << 20, &p, &n) < 0)
         return 0;
-    for (i = 0; i < n; i++) {
+    for (i = from; i < n; i++) {
         char c = p[i];
 
         if (in_str) {
@@ -646,8 +656,14 @@ static size_t find_wrapper(struct ftl_input *in, const char *const *keys)
     return 0;
 }
 
-/* Decides between JSON Lines and structural splitting (reader.h). */
-static void json_decide(struct ftl_input *in)
+/*
+ * Decides between JSON Lines and structural splitting (reader.h). A file
+ * whose first value is a wrapper ({"Records":[...]}, even on one line, as
+ * CloudTrail writes it) or an array is split structurally; a file whose first
+ * line is one complete object, or longer than the look-ahead, or followed by
+ * a line that starts an object, is JSON Lines.
+ */
+static void json_decide(struct ftl_input *in, const char *const *wrap_keys)
 {
     const char *p;
     size_t n, i = 0, eol;
@@ -662,13 +678,22 @@ static void json_decide(struct ftl_input *in)
         i++;
     if (i >= n || p[i] != '{')
         return;
+    if (wrap_keys && find_wrapper(in, i, wrap_keys))
+        return;
+    if (ftl_input_peek(in, 1u << 20, &p, &n) < 0)
+        return;   /* (find_wrapper may have moved the window) */
     for (eol = i; eol < n && p[eol] != '\n'; eol++)
         ;
+    if (eol == n && !in->eof) {
+        in->json_mode = 1;   /* a first line longer than the look-ahead */
+        return;
+    }
     /* Is the first line one complete value? Scan it on a view of the window. */
     probe = *in;
     probe.start = in->start + i;
     probe.end = in->start + eol;
     probe.eof = 1;
+    pos = 0;
     if (jvalue_scan(&probe, &st, &pos, &len)) {
         size_t j = i + len;
 
@@ -696,7 +721,7 @@ int ftl_input_json(struct ftl_input *in, const char *const *wrap_keys,
 
     skip_bom(in);
     if (!in->json_mode)
-        json_decide(in);
+        json_decide(in, wrap_keys);
     if (in->json_mode == 1) {
         for (;;) {
             size_t i;
@@ -734,7 +759,7 @@ int ftl_input_json(struct ftl_input *in, const char *const *wrap_keys,
             continue;
         }
         if (!in->json_depth_array && c == '{' && wrap_keys) {
-            size_t skip = find_wrapper(in, wrap_keys);
+            size_t skip = find_wrapper(in, 0, wrap_keys);
 
             if (skip) {
                 in->line += count_lines(in->win + in->start, skip);

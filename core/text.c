@@ -98,14 +98,17 @@ void ftl_header_norm(const char *s, size_t len, char *out, size_t outlen)
 
     if (!outlen)
         return;
-    for (i = 0; i < len && o + 1 < outlen; i++) {
+    for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (isspace(c)) {
             space = o > 0;
             continue;
         }
-        if (space && o + 2 < outlen)
+        /* stop rather than write something that is not a prefix */
+        if (o + (space ? 2u : 1u) >= outlen)
+            break;
+        if (space)
             out[o++] = ' ';
         space = 0;
         out[o++] = (char)tolower(c);
