@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,9 @@ struct file_state {
     struct ftl_store *store;
     struct ftl_evidence *ev;
     const struct ftl_intake_cb *cb;
-    ftl_rc rc;                  /* first store error */
+    ftl_rc rc;                  /* first store error (writer's, once threaded) */
     struct ftl_error err;
+    atomic_int failed;          /* rc != FTL_OK, readable from the parse thread */
     /* threaded */
     int threaded;
     pthread_t thread;
@@ -157,9 +159,11 @@ static void *writer_main(void *arg)
         fs->full_head = (fs->full_head + 1) % NBATCH;
         fs->nfull--;
         pthread_mutex_unlock(&fs->mu);
-        if (fs->rc == FTL_OK)
+        if (fs->rc == FTL_OK) {
             fs->rc = write_batch(fs, &fs->batches[idx]);
-        else {
+            if (fs->rc != FTL_OK)
+                atomic_store(&fs->failed, 1);
+        } else {
             fs->batches[idx].n = 0;
             ftl_buf_reset(&fs->batches[idx].arena);
         }
@@ -217,7 +221,9 @@ static ftl_rc sink_event(struct ftl_sink *s, const struct ftl_event *e)
     struct item *it;
     int k;
 
-    if (fs->rc != FTL_OK)
+    if (atomic_load(&fs->failed))
+        return FTL_ESQL;   /* the writer stopped; stop_writer() reports why */
+    if (!fs->threaded && fs->rc != FTL_OK)
         return fs->rc;
     if ((++fs->produced & 0xffff) == 0 && fs->cb && fs->cb->progress)
         fs->cb->progress(fs->cb->ctx, fs->ev->name, fs->produced);
@@ -244,7 +250,9 @@ static ftl_rc sink_reject(struct ftl_sink *s, int64_t record_no, int64_t line,
 
     if (fs->cb && fs->cb->reject)
         fs->cb->reject(fs->cb->ctx, fs->ev->name, record_no, line, reason);
-    if (fs->rc != FTL_OK)
+    if (atomic_load(&fs->failed))
+        return FTL_ESQL;
+    if (!fs->threaded && fs->rc != FTL_OK)
         return fs->rc;
     if (!fs->threaded)
         return fs->rc = write_reject(fs, record_no, line, offset, reason, raw, raw_len);
