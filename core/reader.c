@@ -401,11 +401,14 @@ struct scanner {
     void *st;
 };
 
+/* at_eof returns: */
+enum { EOF_NOTHING = 0, EOF_RECORD = 1, EOF_UNFINISHED = 2 };
+
 static int next_record(struct ftl_input *in, const struct scanner *sc,
                        struct ftl_record *rec)
 {
     size_t pos = 0, rec_len = 0;
-    int skipping = 0, from_eof = 0, f;
+    int skipping = 0, from_eof = 0, f, last;
     int64_t start_line = in->line;
     uint64_t start_off = in->win_off + in->start;
 
@@ -414,9 +417,10 @@ static int next_record(struct ftl_input *in, const struct scanner *sc,
         if (sc->scan(in, sc->st, &pos, &rec_len))
             break;
         if (in->eof) {
-            if (!sc->at_eof(in, sc->st, &pos, &rec_len) && !skipping)
+            last = sc->at_eof(in, sc->st, &pos, &rec_len);
+            if (last == EOF_NOTHING && !skipping)
                 return 0;
-            from_eof = 1;
+            from_eof = last == EOF_UNFINISHED ? 2 : 1;
             break;
         }
         f = fill(in);
@@ -438,7 +442,7 @@ static int next_record(struct ftl_input *in, const struct scanner *sc,
     if (!skipping && rec_len > in->max_record) {
         /* it fit in the window's slack, but it is over the limit all the same */
         ftl_buf_reset(&in->keep);
-        ftl_buf_add(&in->keep, in->win + in->start, TOOBIG_KEEP);
+        ftl_buf_add(&in->keep, in->win + in->start, rec_len < TOOBIG_KEEP ? rec_len : TOOBIG_KEEP);
         skipping = 1;
     }
     if (skipping) {
@@ -450,6 +454,8 @@ static int next_record(struct ftl_input *in, const struct scanner *sc,
         rec->len = rec_len;
         if (from_eof && in->status != FTL_OK)
             rec->problem = FTL_ETRUNCATED;   /* the piece the damage cut */
+        else if (from_eof == 2)
+            rec->problem = FTL_EPARSE;       /* the file ends inside the record */
     }
     in->line += count_lines(in->win + in->start, pos);
     in->start += pos;
@@ -484,7 +490,7 @@ static int line_eof(struct ftl_input *in, void *st, size_t *pos, size_t *rec_len
     *rec_len = *pos;
     if (*rec_len && in->win[in->start + *rec_len - 1] == '\r')
         (*rec_len)--;
-    return *pos > 0;
+    return *pos > 0 ? EOF_RECORD : EOF_NOTHING;
 }
 
 int ftl_input_line(struct ftl_input *in, struct ftl_record *rec)
@@ -568,11 +574,14 @@ static int jvalue_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec
     return 0;
 }
 
-static int jvalue_eof(struct ftl_input *in, void *st, size_t *pos, size_t *rec_len)
+static int jvalue_eof(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_len)
 {
-    (void)st;
+    struct jstate *st = vst;
+
     *pos = *rec_len = in->end - in->start;
-    return *pos > 0;
+    if (*pos == 0)
+        return EOF_NOTHING;
+    return st->depth > 0 || st->in_str ? EOF_UNFINISHED : EOF_RECORD;
 }
 
 /* Skips white space (and, inside a record array, the commas between
@@ -842,8 +851,11 @@ static int csv_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_le
 
 static int csv_eof(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_len)
 {
-    (void)vst;
-    return line_eof(in, NULL, pos, rec_len);
+    const struct cstate *st = vst;
+    int r = line_eof(in, NULL, pos, rec_len);
+
+    /* a quote still open at the end of the file */
+    return r == EOF_RECORD && st->state == CSV_QUOTED ? EOF_UNFINISHED : r;
 }
 
 static void csv_push_cell(struct ftl_input *in, size_t *ncells, size_t off)
@@ -869,8 +881,6 @@ int ftl_input_csv(struct ftl_input *in, struct ftl_record *rec,
     skip_bom(in);
     if (!next_record(in, &sc, rec))
         return 0;
-    if (rec->problem == FTL_OK && st.state == CSV_QUOTED)
-        rec->problem = FTL_EPARSE;   /* quote never closed before the end */
     ftl_buf_reset(&in->csv_text);
     ftl_buf_grow(&in->csv_text, rec->len + 1);
     off = 0;
