@@ -81,11 +81,15 @@ ftl_rc ftl_store_update_evidence(struct ftl_store *s, const struct ftl_evidence 
 
 /*
  * Inserts one event. *inserted is 1, or 0 when (source, native_id) already
- * exists (a duplicate from an overlapping export).
+ * exists (a duplicate from an overlapping export). Events without a native
+ * id are always inserted. Must run inside ftl_store_begin/commit.
  */
 ftl_rc ftl_store_add_event(struct ftl_store *s, int64_t evidence_id,
                            const struct ftl_event *ev, int *inserted,
                            struct ftl_error *err);
+/* The 63-bit hash behind dedup (exposed for tests of the collision path). */
+int64_t ftl_store_dedup_key(const char *source, const char *native_id);
+
 ftl_rc ftl_store_add_reject(struct ftl_store *s, int64_t evidence_id,
                             int64_t record_no, int64_t line, uint64_t offset,
                             const char *reason, const void *raw,

@@ -146,6 +146,46 @@ static void test_store_dedup_native_id(void)
     ftl_store_close(s);
 }
 
+/* Two ids whose keys collide must both be kept, and each still dedups. The
+ * collision is forged by pointing B's key at A's event. */
+static void test_store_dedup_key_collision_is_exact(void)
+{
+    struct ftl_store *s = NULL;
+    struct ftl_evidence ev;
+    struct ftl_event e;
+    char path[600], sql[200];
+    int ins = -1;
+
+    case_path("collide.ftl", path, sizeof path);
+    CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
+    CU_ASSERT_EQUAL_FATAL(ftl_store_begin(s, NULL), FTL_OK);
+    memset(&ev, 0, sizeof ev);
+    ev.path = ev.name = "x";
+    snprintf(ev.sha256, sizeof ev.sha256, "01");
+    ev.format = "m365_ual";
+    CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, &ev, NULL), FTL_OK);
+    memset(&e, 0, sizeof e);
+    e.f[FTL_F_SOURCE] = "m365_ual";
+    e.f[FTL_F_CATEGORY] = "mailbox";
+    e.f[FTL_F_NATIVE_ID] = "id-A";
+    CU_ASSERT_EQUAL(ftl_store_add_event(s, ev.id, &e, &ins, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ins, 1);
+    /* forge: B's key is taken, and names A's event */
+    snprintf(sql, sizeof sql, "INSERT INTO dedup VALUES (%lld, 1)",
+             (long long)ftl_store_dedup_key("m365_ual", "id-B"));
+    CU_ASSERT_EQUAL_FATAL(ftl_store_exec(s, sql, NULL), FTL_OK);
+    e.f[FTL_F_NATIVE_ID] = "id-B";
+    CU_ASSERT_EQUAL(ftl_store_add_event(s, ev.id, &e, &ins, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ins, 1);   /* a different record: kept */
+    CU_ASSERT_EQUAL(ftl_store_add_event(s, ev.id, &e, &ins, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ins, 0);   /* and its repeat is still found */
+    e.f[FTL_F_NATIVE_ID] = "id-A";
+    CU_ASSERT_EQUAL(ftl_store_add_event(s, ev.id, &e, &ins, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ins, 0);
+    CU_ASSERT_EQUAL(ftl_store_commit(s, NULL), FTL_OK);
+    ftl_store_close(s);
+}
+
 static void test_store_evidence_lookup(void)
 {
     struct ftl_store *s = NULL;
@@ -178,6 +218,7 @@ static const struct ftl_test tests[] = {
     { "refuses_other_version", test_store_refuses_other_version },
     { "refuses_non_sqlite", test_store_refuses_non_sqlite },
     { "dedup_native_id", test_store_dedup_native_id },
+    { "dedup_key_collision_is_exact", test_store_dedup_key_collision_is_exact },
     { "evidence_lookup", test_store_evidence_lookup },
     { NULL, NULL },
 };
