@@ -384,7 +384,6 @@ static void test_m365_ual_creationtime_wins(void)
     CU_ASSERT_FATAL(capture_run(&c, &ftl_importer_m365_ual, path) == 0);
     CU_ASSERT_FATAL(c.nev > 0);
     for (i = 0; i < c.nev; i++) {
-        cJSON *raw = NULL;
         const char *ad;
         const char *ct;
 
@@ -404,7 +403,6 @@ static void test_m365_ual_creationtime_wins(void)
             CU_ASSERT_EQUAL(c.ev[i].ts_us, iso(buf));
         }
         CU_ASSERT_PTR_NULL(strstr(c.ev[i].f[FTL_F_ATTRS], "time_source"));
-        cJSON_Delete(raw);
     }
     capture_free(&c);
 }

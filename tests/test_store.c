@@ -107,22 +107,30 @@ static void test_store_refuses_non_sqlite(void)
     refused_untouched("text.ftl", "not an ftl case file");
 }
 
-static void test_store_dedup_native_id(void)
+/* A fresh case file in a transaction with one evidence row; *ev is filled. */
+static struct ftl_store *open_with_evidence(const char *name, struct ftl_evidence *ev)
 {
     struct ftl_store *s = NULL;
-    struct ftl_evidence ev;
-    struct ftl_event e;
     char path[600];
-    int ins = -1;
 
-    case_path("dedup.ftl", path, sizeof path);
+    case_path(name, path, sizeof path);
     CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
     CU_ASSERT_EQUAL_FATAL(ftl_store_begin(s, NULL), FTL_OK);
-    memset(&ev, 0, sizeof ev);
-    ev.path = ev.name = "x";
-    snprintf(ev.sha256, sizeof ev.sha256, "00");
-    ev.format = "m365_ual";
-    CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, &ev, NULL), FTL_OK);
+    memset(ev, 0, sizeof *ev);
+    ev->path = ev->name = name;
+    snprintf(ev->sha256, sizeof ev->sha256, "%s", name);
+    ev->format = "m365_ual";
+    CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, ev, NULL), FTL_OK);
+    return s;
+}
+
+static void test_store_dedup_native_id(void)
+{
+    struct ftl_evidence ev;
+    struct ftl_store *s = open_with_evidence("dedup.ftl", &ev);
+    struct ftl_event e;
+    int ins = -1;
+
     memset(&e, 0, sizeof e);
     e.f[FTL_F_SOURCE] = "m365_ual";
     e.f[FTL_F_CATEGORY] = "mailbox";
@@ -150,20 +158,12 @@ static void test_store_dedup_native_id(void)
  * collision is forged by pointing B's key at A's event. */
 static void test_store_dedup_key_collision_is_exact(void)
 {
-    struct ftl_store *s = NULL;
     struct ftl_evidence ev;
+    struct ftl_store *s = open_with_evidence("collide.ftl", &ev);
     struct ftl_event e;
-    char path[600], sql[200];
+    char sql[200];
     int ins = -1;
 
-    case_path("collide.ftl", path, sizeof path);
-    CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
-    CU_ASSERT_EQUAL_FATAL(ftl_store_begin(s, NULL), FTL_OK);
-    memset(&ev, 0, sizeof ev);
-    ev.path = ev.name = "x";
-    snprintf(ev.sha256, sizeof ev.sha256, "01");
-    ev.format = "m365_ual";
-    CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, &ev, NULL), FTL_OK);
     memset(&e, 0, sizeof e);
     e.f[FTL_F_SOURCE] = "m365_ual";
     e.f[FTL_F_CATEGORY] = "mailbox";
