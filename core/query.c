@@ -106,14 +106,29 @@ done:
 
 const char *ftl_event_ts_desc(const struct ftl_event_row *row)
 {
+    static const struct {
+        const char *source, *desc;
+    } fallbacks[] = {
+        { "CreationDate", "CreationDate (CSV display text, CreationTime missing)" },
+        { "TimeGenerated", "TimeGenerated (Sentinel)" },
+        { "@timestamp", "@timestamp (SIEM export, eventTime missing)" },
+        { "EventTime", "EventTime (lookup-events, eventTime missing)" },
+    };
     const struct ftl_importer *imp;
-    const char *attrs = row->f[FTL_F_ATTRS];
+    const char *attrs = row->f[FTL_F_ATTRS], *ts;
+    size_t i, n;
 
     /* a fallback time source is named in attrs and must show */
-    if (attrs && strstr(attrs, "\"time_source\":\"CreationDate\""))
-        return "CreationDate (CSV display text, CreationTime missing)";
-    if (attrs && strstr(attrs, "\"time_source\":\"TimeGenerated\""))
-        return "TimeGenerated (Sentinel)";
+    ts = attrs ? strstr(attrs, "\"time_source\":\"") : NULL;
+    if (ts) {
+        ts += strlen("\"time_source\":\"");
+        for (i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
+            n = strlen(fallbacks[i].source);
+            if (strncmp(ts, fallbacks[i].source, n) == 0 && ts[n] == '"')
+                return fallbacks[i].desc;
+        }
+        return "fallback time (see attrs.time_source)";
+    }
     imp = row->f[FTL_F_SOURCE] ? ftl_importer_by_source(row->f[FTL_F_SOURCE]) : NULL;
     return imp && imp->ts_desc ? imp->ts_desc : "Event time";
 }

@@ -6,9 +6,11 @@
 
 #include "../core/importer.h"
 
+extern const struct ftl_importer ftl_importer_aws_cloudtrail;
 extern const struct ftl_importer ftl_importer_m365_ual;
 
 const struct ftl_importer *const ftl_importers[] = {
+    &ftl_importer_aws_cloudtrail,
     &ftl_importer_m365_ual,
     NULL,
 };
