@@ -169,7 +169,7 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
 
     signin = (name && strcmp(name, "ConsoleLogin") == 0) ||
              (ftl_json_sval(k[K_EVENTTYPE]) &&
-              strcmp(ftl_json_sval(k[K_EVENTTYPE]), "AwsConsoleSignIn") == 0);
+              strcasecmp(ftl_json_sval(k[K_EVENTTYPE]), "AwsConsoleSignIn") == 0);
     login = str_in(resp, "ConsoleLogin");
     failed = ftl_json_sval(k[K_ERRORCODE]) != NULL || (login && strcmp(login, "Failure") == 0);
 

@@ -105,9 +105,23 @@ printf '%s\n' "$(head -1 "$FIXTURES/ual/mgmt_api.jsonl")" | sed 's/"CreationTime
 expect_rc 0 "$FTL" import --format m365_ual "$T/forced.ftl" "$T/one.txt"
 expect_eq "forced format" "$(sql "$T/forced.ftl" 'select count(*) from events')" "1"
 
+# --- CloudTrail: the dated tree of .json.gz objects, overlapping downloads,
+# lookup-events, broken files; tests/data/aws_cloudtrail_manifest.json totals
+A="$T/aws.ftl"
+expect_rc 3 "$FTL" import "$A" "$FIXTURES/aws_cloudtrail"
+expect_grep "62 events added, 2 duplicates, 3 rejected" "$T/out"
+expect_grep "corrupt_middle.json record 3 (line" "$T/err"
+expect_eq "cloudtrail variants" "$(sql "$A" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "json_lines,lookup_events,records_json"
+expect_eq "cloudtrail in UAL case" "$(sql "$C" "select count(*) from events where source = 'aws_cloudtrail'")" "0"
+expect_rc 0 "$FTL" export "$A" --category signin
+n=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline=""))); assert all(x["action"].endswith(":ConsoleLogin") for x in r); print(len(r))' "$T/out")
+expect_eq "cloudtrail sign-ins" "$n" "$(sql "$A" "select count(*) from events where category='signin'")"
+expect_grep "@timestamp (SIEM export, eventTime missing)" <("$FTL" export "$A")
+
 # --- formats and --help on every subcommand
 expect_rc 0 "$FTL" formats
 expect_grep "m365_ual" "$T/out"
+expect_grep "aws_cloudtrail" "$T/out"
 for c in import export info formats; do
   expect_rc 0 "$FTL" "$c" --help
   expect_grep "usage: ftl $c" "$T/out"
