@@ -96,8 +96,9 @@ static void on_file(void *ctx, const struct ftl_file_report *r)
         break;
     case FTL_FILE_ALREADY:
         if (!ui->quiet)
-            printf("%-8s %s  same bytes as evidence #%lld, nothing to do\n",
-                   outcome_word(r->outcome), r->name, (long long)r->evidence_id);
+            printf("%-8s %s  same bytes as evidence #%lld (%s), nothing to do\n",
+                   outcome_word(r->outcome), r->name, (long long)r->evidence_id,
+                   r->message ? r->message : "complete");
         break;
     case FTL_FILE_UNRECOGNISED:
         ftl_say("%s skipped: %s (try --format, see ftl formats)", r->name,

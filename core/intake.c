@@ -410,6 +410,7 @@ static ftl_rc import_file(struct run *run, const char *name, struct ftl_error *e
         if (seen) {
             rep.outcome = FTL_FILE_ALREADY;
             rep.evidence_id = same_id;
+            rep.message = status;   /* "complete" or "partial" */
             report(run, &rep);
             goto out;
         }

@@ -41,7 +41,7 @@ struct ftl_file_report {
     const char *format, *variant;
     int64_t evidence_id;     /* for ALREADY: the earlier evidence row */
     int64_t records, events, rejected, duplicates;
-    const char *message;     /* NULL or one line */
+    const char *message;     /* NULL or one line; for ALREADY the earlier row's status */
 };
 
 struct ftl_intake_totals {
