@@ -42,6 +42,19 @@ struct ftl_importer {
     ftl_rc (*import)(struct ftl_import *imp);
 };
 
+/* Rejects rec through imp->sink with a printf-style reason (what is wrong
+ * first); the record's bytes go with it. Returns the sink's answer. */
+ftl_rc ftl_import_reject(struct ftl_import *imp, const struct ftl_record *rec,
+                         const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The checks every record needs before parsing: a problem the splitter
+ * reported (too big, cut short by damaged gzip, structure broken) or bytes
+ * that are not valid UTF-8 (or a NUL). Rejects the record and returns 1 with
+ * *rc set to the sink's answer, or returns 0 when the record is fit to parse.
+ */
+int ftl_import_check(struct ftl_import *imp, const struct ftl_record *rec, ftl_rc *rc);
+
 /* NULL-terminated, sorted by name. */
 extern const struct ftl_importer *const ftl_importers[];
 

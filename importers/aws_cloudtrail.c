@@ -14,7 +14,6 @@
  * and CreateAccessKey record the key they issued in attrs so correlation
  * can follow it. docs/mapping.md documents every column.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -55,21 +54,6 @@ struct ct {
     struct ftl_buf scratch, attrs;
     int lookup;                 /* this file is lookup-events output */
 };
-
-static ftl_rc reject(struct ct *c, const struct ftl_record *rec, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static ftl_rc reject(struct ct *c, const struct ftl_record *rec, const char *fmt, ...)
-{
-    va_list ap;
-    char msg[512];
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return c->imp->sink->reject(c->imp->sink, rec->no, rec->line, rec->offset, msg,
-                                rec->data, rec->len);
-}
 
 static size_t keep(struct ct *c, const char *s)
 {
@@ -113,20 +97,20 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
 
     if ((s = ftl_json_sval(k[K_EVENTTIME])) != NULL) {
         if (ftl_time_parse_iso8601(s, strlen(s), &ev.ts_us) != 0)
-            return reject(c, rec, "cannot parse eventTime '%.64s'", s);
+            return ftl_import_reject(c->imp, rec, "cannot parse eventTime '%.64s'", s);
     } else if ((s = ftl_json_sval(k[K_TIMESTAMP])) != NULL) {
         /* SIEM exports that dropped eventTime (FORMATS.md) */
         if (ftl_time_parse_iso8601(s, strlen(s), &ev.ts_us) != 0)
-            return reject(c, rec, "no eventTime and cannot parse @timestamp '%.64s'", s);
+            return ftl_import_reject(c->imp, rec, "no eventTime and cannot parse @timestamp '%.64s'", s);
         time_source = "@timestamp";
     } else if (fallback_time) {
         if (ftl_time_parse_iso8601(fallback_time, strlen(fallback_time), &ev.ts_us) != 0)
-            return reject(c, rec, "cannot parse EventTime '%.64s'", fallback_time);
+            return ftl_import_reject(c->imp, rec, "cannot parse EventTime '%.64s'", fallback_time);
         time_source = "EventTime";
     } else if (k[K_EVENTTIME]) {
-        return reject(c, rec, "eventTime is not a text timestamp");
+        return ftl_import_reject(c->imp, rec, "eventTime is not a text timestamp");
     } else {
-        return reject(c, rec, "no eventTime in the record");
+        return ftl_import_reject(c->imp, rec, "no eventTime in the record");
     }
 
     src = ftl_json_sval(k[K_EVENTSOURCE]);
@@ -234,28 +218,16 @@ static ftl_rc record(struct ct *c, const struct ftl_record *rec)
     cJSON *root = NULL, *inner = NULL;
     const cJSON *ctev;
     size_t bad = 0;
-    long badutf;
     ftl_rc rc = FTL_OK;
 
     ftl_json_arena_reset();   /* the previous record's trees */
-    switch (rec->problem) {
-    case FTL_OK:
-        break;
-    case FTL_ETOOBIG:
-        return reject(c, rec, "record larger than the %zu MiB limit; first %zu bytes kept",
-                      c->imp->in->max_record >> 20, rec->len);
-    case FTL_ETRUNCATED:
-        return reject(c, rec, "record cut short by the end of damaged compressed data");
-    default:
-        return reject(c, rec, "record structure broken (unterminated quote or bracket)");
-    }
-    if ((badutf = ftl_utf8_invalid(rec->data, rec->len)) >= 0)
-        return reject(c, rec, "invalid UTF-8 (or NUL) at byte %ld of the record", badutf);
+    if (ftl_import_check(c->imp, rec, &rc))
+        return rc;
     root = ftl_json_parse(rec->data, rec->len, &bad);
     if (!root)
-        return reject(c, rec, "not valid JSON (error near byte %zu)", bad);
+        return ftl_import_reject(c->imp, rec, "not valid JSON (error near byte %zu)", bad);
     if (!cJSON_IsObject(root)) {
-        rc = reject(c, rec, "record is not a JSON object");
+        rc = ftl_import_reject(c->imp, rec, "record is not a JSON object");
         goto out;
     }
     ctev = cJSON_GetObjectItem(root, "CloudTrailEvent");
@@ -264,7 +236,7 @@ static ftl_rc record(struct ct *c, const struct ftl_record *rec)
         c->lookup = 1;
         if (!cJSON_IsString(ctev) || !(inner = cJSON_Parse(ctev->valuestring)) ||
             !cJSON_IsObject(inner)) {
-            rc = reject(c, rec, "CloudTrailEvent is not a JSON object in a string");
+            rc = ftl_import_reject(c->imp, rec, "CloudTrailEvent is not a JSON object in a string");
             goto out;
         }
         rc = normalize(c, inner, rec, ftl_json_str(root, "EventId"),

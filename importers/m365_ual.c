@@ -15,7 +15,6 @@
  * The mapping to normalized columns is documented in docs/mapping.md; keep
  * the two in step.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,48 +156,6 @@ struct ual {
     cJSON *extra[8];          /* trees parsed from JSON strings (Sentinel) */
     int nextra;
 };
-
-static ftl_rc reject(struct ual *u, const struct ftl_record *rec, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static ftl_rc reject(struct ual *u, const struct ftl_record *rec, const char *fmt, ...)
-{
-    va_list ap;
-    char msg[512];
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return u->imp->sink->reject(u->imp->sink, rec->no, rec->line, rec->offset, msg,
-                                rec->data, rec->len);
-}
-
-/* The problems a splitter reports, as a reject. */
-static int record_problem(struct ual *u, const struct ftl_record *rec, ftl_rc *rc)
-{
-    long bad;
-
-    switch (rec->problem) {
-    case FTL_OK:
-        break;
-    case FTL_ETOOBIG:
-        *rc = reject(u, rec, "record larger than the %zu MiB limit; first %zu bytes kept",
-                     u->imp->in->max_record >> 20, rec->len);
-        return 1;
-    case FTL_ETRUNCATED:
-        *rc = reject(u, rec, "record cut short by the end of damaged compressed data");
-        return 1;
-    default:
-        *rc = reject(u, rec, "record structure broken (unterminated quote or bracket)");
-        return 1;
-    }
-    bad = ftl_utf8_invalid(rec->data, rec->len);
-    if (bad >= 0) {
-        *rc = reject(u, rec, "invalid UTF-8 (or NUL) at byte %ld of the record", bad);
-        return 1;
-    }
-    return 0;
-}
 
 /* An array or object member that Sentinel may deliver as a JSON string. */
 static const cJSON *get_array(struct ual *u, const cJSON *v)
@@ -350,20 +307,20 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     tstext = ftl_json_sval(k[K_CREATIONTIME]);
     if (tstext) {
         if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
-            return reject(u, rec, "cannot parse CreationTime '%.64s'", tstext);
+            return ftl_import_reject(u->imp, rec, "cannot parse CreationTime '%.64s'", tstext);
     } else if (v == V_SENTINEL && (tstext = ftl_json_sval(k[K_TIMEGENERATED])) != NULL) {
         if (ftl_time_parse_iso8601(tstext, strlen(tstext), &ev.ts_us) != 0)
-            return reject(u, rec, "cannot parse TimeGenerated '%.64s'", tstext);
+            return ftl_import_reject(u->imp, rec, "cannot parse TimeGenerated '%.64s'", tstext);
         time_source = "TimeGenerated";
     } else if (row && row->creation_date && *row->creation_date) {
         if (ftl_time_parse_any(row->creation_date, strlen(row->creation_date), &ev.ts_us) != 0)
-            return reject(u, rec, "no CreationTime in AuditData and cannot parse CreationDate '%.64s'",
+            return ftl_import_reject(u->imp, rec, "no CreationTime in AuditData and cannot parse CreationDate '%.64s'",
                           row->creation_date);
         time_source = "CreationDate";
     } else {
         if (k[K_CREATIONTIME])
-            return reject(u, rec, "CreationTime is not a text timestamp");
-        return reject(u, rec, "no CreationTime in the record");
+            return ftl_import_reject(u->imp, rec, "CreationTime is not a text timestamp");
+        return ftl_import_reject(u->imp, rec, "no CreationTime in the record");
     }
 
     op = ftl_json_sval(k[K_OPERATION]);
@@ -544,13 +501,13 @@ static ftl_rc json_record(struct ual *u, const struct ftl_record *rec, enum vari
     ftl_rc rc = FTL_OK;
 
     ftl_json_arena_reset();   /* the previous record's trees */
-    if (record_problem(u, rec, &rc))
+    if (ftl_import_check(u->imp, rec, &rc))
         return rc;
     root = ftl_json_parse(rec->data, rec->len, &bad);
     if (!root)
-        return reject(u, rec, "not valid JSON (error near byte %zu)", bad);
+        return ftl_import_reject(u->imp, rec, "not valid JSON (error near byte %zu)", bad);
     if (!cJSON_IsObject(root)) {
-        rc = reject(u, rec, "record is not a JSON object");
+        rc = ftl_import_reject(u->imp, rec, "record is not a JSON object");
         goto out;
     }
     a = root;
@@ -560,7 +517,7 @@ static ftl_rc json_record(struct ual *u, const struct ftl_record *rec, enum vari
     } else if (cJSON_IsString(ad) && ad->valuestring) {
         inner = cJSON_Parse(ad->valuestring);
         if (!cJSON_IsObject(inner)) {
-            rc = reject(u, rec, "AuditData is not a JSON object");
+            rc = ftl_import_reject(u->imp, rec, "AuditData is not a JSON object");
             goto out;
         }
         a = inner;
@@ -678,10 +635,10 @@ static ftl_rc import_csv(struct ual *u)
             in->records--;   /* blank line */
             continue;
         }
-        if (record_problem(u, &rec, &rc))
+        if (ftl_import_check(u->imp, &rec, &rc))
             continue;
         if (ncells != nheader) {
-            rc = reject(u, &rec, "row has %zu fields, the header has %zu", ncells, nheader);
+            rc = ftl_import_reject(u->imp, &rec, "row has %zu fields, the header has %zu", ncells, nheader);
             continue;
         }
 #define CELL(c) (col[c] >= 0 && cells[col[c]].len ? cells[col[c]].p : NULL)
@@ -696,11 +653,11 @@ static ftl_rc import_csv(struct ual *u)
         ftl_json_arena_reset();   /* the previous record's trees */
         a = ftl_json_parse(ad->p, ad->len, &bad);
         if (!a) {
-            rc = reject(u, &rec, "AuditData is not valid JSON (error near byte %zu)", bad);
+            rc = ftl_import_reject(u->imp, &rec, "AuditData is not valid JSON (error near byte %zu)", bad);
             continue;
         }
         if (!cJSON_IsObject(a))
-            rc = reject(u, &rec, "AuditData is not a JSON object");
+            rc = ftl_import_reject(u->imp, &rec, "AuditData is not a JSON object");
         else
             rc = normalize(u, a, v, &row, &rec);
         ftl_json_delete(a);

@@ -1,0 +1,50 @@
+/*
+ * importer.c - what every importer does with a record before its own
+ * parsing: the reject path and the splitter / UTF-8 checks (see importer.h).
+ */
+#include "importer.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+ftl_rc ftl_import_reject(struct ftl_import *imp, const struct ftl_record *rec,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    char msg[512];
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return imp->sink->reject(imp->sink, rec->no, rec->line, rec->offset, msg, rec->data,
+                             rec->len);
+}
+
+int ftl_import_check(struct ftl_import *imp, const struct ftl_record *rec, ftl_rc *rc)
+{
+    long bad;
+
+    switch (rec->problem) {
+    case FTL_OK:
+        break;
+    case FTL_ETOOBIG:
+        *rc = ftl_import_reject(imp, rec,
+                                "record larger than the %zu MiB limit; first %zu bytes kept",
+                                imp->in->max_record >> 20, rec->len);
+        return 1;
+    case FTL_ETRUNCATED:
+        *rc = ftl_import_reject(imp, rec, "record cut short by the end of damaged compressed data");
+        return 1;
+    default:
+        *rc = ftl_import_reject(imp, rec,
+                                "record structure broken (unterminated quote or bracket)");
+        return 1;
+    }
+    bad = ftl_utf8_invalid(rec->data, rec->len);
+    if (bad >= 0) {
+        *rc = ftl_import_reject(imp, rec, "invalid UTF-8 (or NUL) at byte %ld of the record",
+                                bad);
+        return 1;
+    }
+    return 0;
+}
