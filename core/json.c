@@ -237,10 +237,14 @@ const char *ftl_json_scalar(const cJSON *v, char *buf)
     if (cJSON_IsNumber(v)) {
         double d = v->valuedouble;
 
-        if (isfinite(d) && d == floor(d) && fabs(d) < 9.007199254740992e15)
+        if (isfinite(d) && d == floor(d) && fabs(d) < 9.007199254740992e15) {
             snprintf(buf, 32, "%lld", (long long)d);
-        else
-            snprintf(buf, 32, "%.17g", d);
+        } else {
+            /* shortest of 15 or 17 digits that reads back the same (as cJSON prints) */
+            snprintf(buf, 32, "%.15g", d);
+            if (strtod(buf, NULL) != d)
+                snprintf(buf, 32, "%.17g", d);
+        }
         return buf;
     }
     return NULL;

@@ -7,10 +7,12 @@
 #include "../core/importer.h"
 
 extern const struct ftl_importer ftl_importer_aws_cloudtrail;
+extern const struct ftl_importer ftl_importer_entra_signin;
 extern const struct ftl_importer ftl_importer_m365_ual;
 
 const struct ftl_importer *const ftl_importers[] = {
     &ftl_importer_aws_cloudtrail,
+    &ftl_importer_entra_signin,
     &ftl_importer_m365_ual,
     NULL,
 };
