@@ -94,6 +94,18 @@ static int parse_time(const char *s, int64_t *ts)
 
     if (ftl_time_parse_iso8601(s, strlen(s), ts) == 0)
         return 0;
+    if ((p = strchr(s, ',')) != NULL && p - s < 12) {
+        /* the portal's US display text: "6/19/2023, 11:02:18 AM" */
+        char buf[64];
+        size_t n = strlen(s);
+
+        if (n < sizeof buf) {
+            memcpy(buf, s, (size_t)(p - s));
+            memcpy(buf + (p - s), p + 1, n - (size_t)(p - s));
+            if (ftl_time_parse_us(buf, strlen(buf), ts) == 0)
+                return 0;
+        }
+    }
     p = strstr(s, "Date(");
     if (!p)
         return -1;
@@ -299,6 +311,160 @@ static ftl_rc import_json(struct entra *e)
     return rc;
 }
 
+/* ---------------------------------------------------------------- CSV */
+
+/*
+ * Portal CSV columns (normalized: trimmed, single spaces, lower case, so
+ * "Application ID " and "Autonomous system  number" match) and the Graph
+ * member each one becomes. The row is rebuilt as a Graph sign-in object and
+ * normalized like one. A repeated column name ("Incoming token type") keeps
+ * its first cell.
+ */
+static const struct {
+    const char *column, *member;
+} csv_columns[] = {
+    { "date (utc)", "createdDateTime" },
+    { "request id", "id" },
+    { "user agent", "userAgent" },
+    { "correlation id", "correlationId" },
+    { "user id", "userId" },
+    { "username", "userPrincipalName" },
+    { "unique token identifier", "uniqueTokenIdentifier" },
+    { "application", "appDisplayName" },
+    { "application id", "appId" },
+    { "resource", "resourceDisplayName" },
+    { "resource id", "resourceId" },
+    { "resource tenant id", "resourceTenantId" },
+    { "home tenant id", "homeTenantId" },
+    { "ip address", "ipAddress" },
+    { "client app", "clientAppUsed" },
+    { "authentication protocol", "authenticationProtocol" },
+    { "session id", "sessionId" },
+    { "autonomous system number", "autonomousSystemNumber" },
+    { "conditional access", "conditionalAccessStatus" },
+    { "service principal id", "servicePrincipalId" },
+    { "service principal name", "servicePrincipalName" },
+};
+
+enum { C_LOCATION = 0, C_STATUS, C_ERRORCODE, C_FAILURE, C_DEVICEID, C_BROWSER, C_OS, C_XCOUNT };
+
+static const char *const csv_extra[C_XCOUNT] = {
+    "location", "status", "sign-in error code", "failure reason", "device id", "browser",
+    "operating system",
+};
+
+#define NCOL (sizeof csv_columns / sizeof csv_columns[0])
+
+/* "Seattle, Washington, US": city, state, country (the portal's order) */
+static void add_location(cJSON *o, const char *text)
+{
+    cJSON *loc = cJSON_AddObjectToObject(o, "location");
+    const char *names[3] = { "city", "state", "countryOrRegion" };
+    const char *p = text, *comma;
+    char part[256];
+    int i;
+
+    for (i = 0; i < 3 && p && *p; i++) {
+        size_t n;
+
+        comma = strchr(p, ',');
+        n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n >= sizeof part)
+            n = sizeof part - 1;
+        memcpy(part, p, n);
+        part[n] = '\0';
+        cJSON_AddStringToObject(loc, names[i], part);
+        p = comma ? comma + 1 : NULL;
+        while (p && *p == ' ')
+            p++;
+    }
+}
+
+static ftl_rc import_csv(struct entra *e)
+{
+    struct ftl_input *in = e->imp->in;
+    struct ftl_record rec;
+    const struct ftl_cell *cells;
+    size_t ncells, nheader, i, k;
+    int col[NCOL], xcol[C_XCOUNT];
+    char name[96];
+    ftl_rc rc = FTL_OK;
+
+    if (!ftl_input_csv(in, &rec, &cells, &ncells))
+        return FTL_OK;
+    in->records--;   /* the header is not a record */
+    nheader = ncells;
+    for (k = 0; k < NCOL; k++)
+        col[k] = -1;
+    for (k = 0; k < C_XCOUNT; k++)
+        xcol[k] = -1;
+    for (i = 0; i < ncells; i++) {
+        ftl_header_norm(cells[i].p, cells[i].len, name, sizeof name);
+        for (k = 0; k < NCOL; k++)
+            if (col[k] < 0 && strcmp(name, csv_columns[k].column) == 0)
+                col[k] = (int)i;
+        for (k = 0; k < C_XCOUNT; k++)
+            if (xcol[k] < 0 && strcmp(name, csv_extra[k]) == 0)
+                xcol[k] = (int)i;
+    }
+    if (col[0] < 0 || col[1] < 0)
+        return ftl_error_set(e->imp->err, FTL_EPARSE,
+                             "%s: CSV header has no 'Date (UTC)' or 'Request ID' column", in->name);
+    e->imp->variant = "portal_csv";
+
+    while (rc == FTL_OK && ftl_input_csv(in, &rec, &cells, &ncells)) {
+        cJSON *o, *st;
+        const char *v;
+
+        if (ncells == 1 && cells[0].len == 0 && rec.problem == FTL_OK) {
+            in->records--;   /* blank line */
+            continue;
+        }
+        ftl_json_arena_reset();
+        if (ftl_import_check(e->imp, &rec, &rc))
+            continue;
+        if (ncells != nheader) {
+            rc = ftl_import_reject(e->imp, &rec, "row has %zu fields, the header has %zu",
+                                   ncells, nheader);
+            continue;
+        }
+#define XCELL(x) (xcol[x] >= 0 && cells[xcol[x]].len ? cells[xcol[x]].p : NULL)
+        o = cJSON_CreateObject();
+        for (k = 0; k < NCOL; k++)
+            if (col[k] >= 0 && cells[col[k]].len)
+                cJSON_AddStringToObject(o, csv_columns[k].member, cells[col[k]].p);
+        if ((v = XCELL(C_LOCATION)) != NULL)
+            add_location(o, v);
+        st = cJSON_AddObjectToObject(o, "status");
+        v = XCELL(C_ERRORCODE);
+        if (!v) {
+            /* no code: the Status text (Success, Failure, Interrupted) decides */
+            const char *status = XCELL(C_STATUS);
+
+            if (status)
+                v = strcasecmp(status, "Success") == 0 ? "0" : status;
+        }
+        if (v)
+            cJSON_AddStringToObject(st, "errorCode", v);
+        if ((v = XCELL(C_FAILURE)) != NULL)
+            cJSON_AddStringToObject(st, "failureReason", v);
+        if (XCELL(C_DEVICEID) || XCELL(C_BROWSER) || XCELL(C_OS)) {
+            cJSON *d = cJSON_AddObjectToObject(o, "deviceDetail");
+
+            if ((v = XCELL(C_DEVICEID)) != NULL)
+                cJSON_AddStringToObject(d, "deviceId", v);
+            if ((v = XCELL(C_BROWSER)) != NULL)
+                cJSON_AddStringToObject(d, "browser", v);
+            if ((v = XCELL(C_OS)) != NULL)
+                cJSON_AddStringToObject(d, "operatingSystem", v);
+        }
+#undef XCELL
+        rc = normalize(e, o, &rec, NULL, NULL, NULL);
+        ftl_json_delete(o);
+    }
+    return rc;
+}
+
 static ftl_rc import(struct ftl_import *imp)
 {
     struct entra e;
@@ -315,8 +481,7 @@ static ftl_rc import(struct ftl_import *imp)
     if (i < len && (head[i] == '{' || head[i] == '['))
         rc = import_json(&e);
     else
-        rc = ftl_error_set(imp->err, FTL_EPARSE, "%s: the portal CSV is not read yet",
-                           imp->in->name);
+        rc = import_csv(&e);
     ftl_json_arena_end();
     ftl_buf_free(&e.scratch);
     ftl_buf_free(&e.attrs);
@@ -339,6 +504,16 @@ static int sniff(const char *h, size_t n)
 
     while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
         i++;
+    if (i < n && (h[i] == '"' || h[i] == 'D')) {
+        /* the portal CSV's header starts with Date (UTC) and names Request ID */
+        const char *nl = memchr(h + i, '\n', n - i);
+        size_t line = nl ? (size_t)(nl - h) - i : n - i;
+
+        return contains_ci(h + i, line, "Date (UTC)") && contains_ci(h + i, line, "Request ID") &&
+                       contains_ci(h + i, line, "Unique token identifier")
+                   ? 85
+                   : 0;
+    }
     if (i >= n || (h[i] != '{' && h[i] != '['))
         return 0;
     if (contains_ci(h, n, "\"createdDateTime\"") &&
@@ -355,7 +530,8 @@ const struct ftl_importer ftl_importer_entra_signin = {
     .source = "entra_signin",
     .summary = "Entra ID (Azure AD) sign-in logs",
     .variants = "Microsoft Graph signIns JSON (value pages, arrays, JSON Lines, PowerShell "
-                "PascalCase); Azure Monitor diagnostic records of every sign-in category",
+                "PascalCase and /Date()/); Azure Monitor diagnostic records of every sign-in "
+                "category; Azure portal CSV download",
     .ts_desc = "Sign-in time (createdDateTime)",
     .sniff = sniff,
     .import = import,
