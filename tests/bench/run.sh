@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# tests/bench/run.sh [N] - the import benchmark (tests/bench/README.md).
+# tests/bench/run.sh [N]                          - the UAL import benchmark
+# tests/bench/run.sh cloudtrail [FILES] [RECORDS] - CloudTrail: many small files
+#                                                   against one big one
+# (tests/bench/README.md)
 #
-# Builds a Release tree in build-bench/, writes N synthetic UAL records
-# (default 500,000, seed FTL_BENCH_SEED or 1) into a scratch folder
-# (FTL_BENCH_DIR, default /tmp/ftl-bench) and runs bench_import on them,
-# which prints the table. The scratch folder keeps only the generated file;
-# bench_import removes its case files and databases after each pass.
-# Needs what the project builds with (scripts/deps.sh) plus the sqlite3 shell.
+# Builds a Release tree in build-bench/ and writes synthetic records (seed
+# FTL_BENCH_SEED or 1) into a scratch folder (FTL_BENCH_DIR, default
+# /tmp/ftl-bench):
+#   UAL         N records (default 500,000) as one JSON Lines file
+#   cloudtrail  FILES (default 10,000) S3 objects of RECORDS (default 50)
+#               records each, plus the same records as one .json.gz and as
+#               one .jsonl.gz
+# and runs bench_import on them, which prints the table. The scratch folder
+# keeps only the generated data; bench_import removes its case files and
+# databases after each pass. Needs what the project builds with
+# (scripts/deps.sh), plus the sqlite3 shell for the UAL run.
 set -euo pipefail
 
-n="${1:-500000}"
 seed="${FTL_BENCH_SEED:-1}"
 rounds="${FTL_BENCH_ROUNDS:-3}"
 dir="${FTL_BENCH_DIR:-/tmp/ftl-bench}"
@@ -17,18 +24,60 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="$root/build-bench"
 sqlite3_bin="${FTL_BENCH_SQLITE3:-sqlite3}"
 
-case "$n" in
-  ''|*[!0-9]*) echo "usage: tests/bench/run.sh [N]  (N: number of records, default 500000)" >&2; exit 2 ;;
-esac
+usage() {
+  echo "usage: tests/bench/run.sh [N]  (N: number of UAL records, default 500000)" >&2
+  echo "       tests/bench/run.sh cloudtrail [FILES] [RECORDS]  (default 10000 files of 50)" >&2
+  exit 2
+}
+
+number() {
+  case "$1" in
+    ''|*[!0-9]*) usage ;;
+  esac
+}
+
+build_tools() {
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target ftl "$@" bench_import >/dev/null
+  mkdir -p "$dir"
+}
+
+if [ "${1:-}" = cloudtrail ]; then
+  files="${2:-10000}"
+  per="${3:-50}"
+  number "$files"
+  number "$per"
+  [ $# -le 3 ] || usage
+  build_tools ct_gen
+  case_dir="$dir/ct-$files-$per-$seed"
+  # the generator is deterministic: always write afresh, so data left by an
+  # older generator is never measured (only our own ct-* folders go)
+  rm -rf -- "$dir"/ct-*-*-*/
+  mkdir -p "$case_dir"
+  start=$EPOCHREALTIME
+  "$build/ct_gen" -d "$case_dir/tree" -1 "$case_dir/all.json.gz" -l "$case_dir/all.jsonl.gz" \
+    "$files" "$per" "$seed"
+  end=$EPOCHREALTIME
+  awk -v n="$((files * per))" -v f="$files" -v s="$start" -v e="$end" -v d="$case_dir" \
+    -v t="$(find "$case_dir/tree" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')" \
+    -v b="$(stat -c %s "$case_dir/all.json.gz")" \
+    'BEGIN { printf "generated %d records in %d files (%.1f MB) and as one file (%.1f MB) in %.1f s: %s\n",
+             n, f, t / 1e6, b / 1e6, e - s, d }' >&2
+  "$build/bench_import" -r "$rounds" --cloudtrail -n "$((files * per))" \
+    -l "$case_dir/all.jsonl.gz" "$case_dir/tree" "$case_dir/all.json.gz" "$build/ftl"
+  exit
+fi
+
+n="${1:-500000}"
+number "$n"
+[ $# -le 1 ] || usage
 if ! command -v "$sqlite3_bin" >/dev/null 2>&1; then
   echo "run.sh: the sqlite3 shell is needed for the SQL-only route: apt-get install sqlite3" >&2
   exit 1
 fi
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target ftl ual_gen bench_import >/dev/null
+build_tools ual_gen
 
-mkdir -p "$dir"
 file="$dir/ual-$n-$seed.jsonl"
 # the generator is fast and deterministic: always write afresh, so a file
 # left by an older generator is never measured

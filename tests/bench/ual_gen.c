@@ -36,46 +36,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ftltime.h"
+#include "gen.h"
 
 #define OUT_CAP ((size_t)4 << 20)
 #define OUT_FLUSH ((size_t)3 << 20)   /* a record is far below 1 MiB */
 #define N_USERS 480
 #define T_START_S 1685577600          /* 2023-06-01T00:00:00 UTC */
 
-/* ---------------------------------------------------------------- random */
-
-/* splitmix64 (Steele, Lea, Flood 2014): one 64-bit state, full period. */
-static uint64_t mix(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-/* uniform in [0, n) by multiply-shift; the bias is below 2^-32 for our n */
-static uint32_t below(uint64_t *s, uint32_t n)
-{
-    return (uint32_t)(((mix(s) >> 32) * (uint64_t)n) >> 32);
-}
-
-static int pct(uint64_t *s, uint32_t p)
-{
-    return below(s, 100) < p;
-}
-
-#define PICK(s, arr) ((arr)[below((s), (uint32_t)(sizeof(arr) / sizeof((arr)[0])))])
-
 /* ---------------------------------------------------------------- output */
-
-struct out {
-    char *buf;
-    size_t len;
-    FILE *fp;
-    int failed;
-};
 
 static void flush_out(struct out *o)
 {
@@ -84,103 +52,13 @@ static void flush_out(struct out *o)
     o->len = 0;
 }
 
-static inline void put(struct out *o, const char *s, size_t n)
-{
-    memcpy(o->buf + o->len, s, n);
-    o->len += n;
-}
-
-/* a string literal, its length known at compile time */
-#define LIT(o, s) put((o), (s), sizeof(s) - 1)
-
-static inline void puts_(struct out *o, const char *s)
-{
-    put(o, s, strlen(s));
-}
-
-static inline void putc_(struct out *o, char c)
-{
-    o->buf[o->len++] = c;
-}
-
-static void put_u64(struct out *o, uint64_t v)
-{
-    char tmp[24];
-    int n = 0;
-
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n)
-        o->buf[o->len++] = tmp[--n];
-}
-
-/* v zero-padded to width digits */
-static void put_dec(struct out *o, unsigned v, int width)
-{
-    int i;
-
-    for (i = width - 1; i >= 0; i--) {
-        o->buf[o->len + (size_t)i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    o->len += (size_t)width;
-}
-
-static const char hexdig[] = "0123456789abcdef";
-static const char hexup[] = "0123456789ABCDEF";
-
-static void put_hex(struct out *o, uint64_t v, int digits, const char *alpha)
-{
-    int i;
-
-    for (i = digits - 1; i >= 0; i--) {
-        o->buf[o->len + (size_t)i] = alpha[v & 15];
-        v >>= 4;
-    }
-    o->len += (size_t)digits;
-}
-
-/* A version-4 GUID (RFC 4122 layout), lower-case, from two draws. */
-static void put_guid_from(struct out *o, uint64_t a, uint64_t b)
-{
-    put_hex(o, a >> 32, 8, hexdig);
-    putc_(o, '-');
-    put_hex(o, (a >> 16) & 0xffff, 4, hexdig);
-    putc_(o, '-');
-    put_hex(o, 0x4000 | (a & 0x0fff), 4, hexdig);
-    putc_(o, '-');
-    put_hex(o, 0x8000 | ((b >> 48) & 0x3fff), 4, hexdig);
-    putc_(o, '-');
-    put_hex(o, b & 0xffffffffffffULL, 12, hexdig);
-}
-
-static void put_guid(struct out *o, uint64_t *s)
-{
-    uint64_t a = mix(s);
-
-    put_guid_from(o, a, mix(s));
-}
-
 /* URL-safe base64 letters, as Exchange folder ids and token ids use */
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 static void put_b64(struct out *o, uint64_t *s, int n)
 {
-    uint64_t v = 0;
-    int bits = 0;
-
-    while (n-- > 0) {
-        if (bits < 6) {
-            v = mix(s);
-            bits = 64;
-        }
-        putc_(o, b64[v & 63]);
-        v >>= 6;
-        bits -= 6;
-    }
+    put_letters(o, s, n, b64, 64);
 }
 
 /* ---------------------------------------------------------------- world */
@@ -344,30 +222,12 @@ struct gen {
     struct out o;
     struct user *users;
     int64_t t_s;              /* current record time, seconds since epoch */
-    int64_t day_s;            /* start of the day held in day_text */
-    char day_text[11];        /* YYYY-MM-DD */
+    struct day day;           /* the day of the last time written */
 };
 
 static void put_time(struct gen *g, int64_t t_s)
 {
-    int64_t sod;
-    struct out *o = &g->o;
-
-    if (t_s < g->day_s || t_s >= g->day_s + 86400) {
-        int y, m, d;
-
-        g->day_s = t_s - ((t_s % 86400) + 86400) % 86400;
-        ftl_time_to_civil(g->day_s * 1000000, &y, &m, &d, NULL, NULL, NULL, NULL);
-        snprintf(g->day_text, sizeof g->day_text, "%04d-%02d-%02d", y, m, d);
-    }
-    sod = t_s - g->day_s;
-    put(o, g->day_text, 10);
-    putc_(o, 'T');
-    put_dec(o, (unsigned)(sod / 3600), 2);
-    putc_(o, ':');
-    put_dec(o, (unsigned)(sod / 60 % 60), 2);
-    putc_(o, ':');
-    put_dec(o, (unsigned)(sod % 60), 2);
+    put_iso(&g->o, &g->day, t_s);
 }
 
 static void put_ipv4(struct gen *g)
@@ -970,21 +830,6 @@ static void one_record(struct gen *g)
 
 /* ---------------------------------------------------------------- main */
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    unsigned long long n;
-
-    if (!s || !*s || *s == '-')
-        return -1;
-    errno = 0;
-    n = strtoull(s, &end, 10);
-    if (errno || *end)
-        return -1;
-    *v = n;
-    return 0;
-}
-
 static void usage(void)
 {
     fputs("usage: ual_gen [-o FILE] N SEED\n"
@@ -1021,7 +866,7 @@ int main(int argc, char **argv)
     }
     g.s = seed;
     g.t_s = T_START_S;
-    g.day_s = INT64_MIN / 2;
+    g.day.day_s = INT64_MIN / 2;
     g.users = calloc(N_USERS, sizeof *g.users);
     g.o.buf = malloc(OUT_CAP);
     if (!g.users || !g.o.buf) {

@@ -118,10 +118,20 @@ n=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline=
 expect_eq "cloudtrail sign-ins" "$n" "$(sql "$A" "select count(*) from events where category='signin'")"
 expect_grep "@timestamp (SIEM export, eventTime missing)" <("$FTL" export "$A")
 
+# --- Entra sign-ins: Graph pages, arrays, lines, PowerShell 7 and 5.1, Azure
+# Monitor, portal CSV; tests/data/entra_signin_manifest.json totals
+E="$T/entra.ftl"
+expect_rc 3 "$FTL" import "$E" "$FIXTURES/entra_signin"
+expect_grep "events added, 1 duplicates, 3 rejected" "$T/out"
+expect_eq "entra events" "$(sql "$E" "select count(*), count(distinct native_id) from events")" "49|49"
+expect_eq "entra variants" "$(sql "$E" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "azure_monitor,graph_json,portal_csv"
+expect_grep "bad_row.csv record 2 (line 3) rejected: row has" "$T/err"
+
 # --- formats and --help on every subcommand
 expect_rc 0 "$FTL" formats
 expect_grep "m365_ual" "$T/out"
 expect_grep "aws_cloudtrail" "$T/out"
+expect_grep "entra_signin" "$T/out"
 for c in import export info formats; do
   expect_rc 0 "$FTL" "$c" --help
   expect_grep "usage: ftl $c" "$T/out"
