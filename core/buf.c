@@ -104,3 +104,14 @@ void ftl_buf_free(struct ftl_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+size_t ftl_buf_keep(struct ftl_buf *b, const char *s)
+{
+    size_t off = b->len;
+
+    if (!s)
+        return FTL_BUF_NONE;
+    ftl_buf_addstr(b, s);
+    ftl_buf_addch(b, '\0');
+    return off;
+}

@@ -34,6 +34,18 @@ static inline const char *ftl_buf_str(const struct ftl_buf *b)
     return b->data ? b->data : "";
 }
 
+/*
+ * Scratch strings for importers: appends s and its NUL and returns the
+ * offset of the copy (FTL_BUF_NONE for NULL s). Offsets survive the buffer
+ * growing; turn them into pointers with ftl_buf_at once the buffer is done.
+ */
+#define FTL_BUF_NONE ((size_t)-1)
+size_t ftl_buf_keep(struct ftl_buf *b, const char *s);
+static inline const char *ftl_buf_at(const struct ftl_buf *b, size_t off)
+{
+    return off == FTL_BUF_NONE ? NULL : b->data + off;
+}
+
 /* xmalloc-style helpers: abort with a message on failure */
 void *ftl_xmalloc(size_t n);
 void *ftl_xrealloc(void *p, size_t n);

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 ftl_rc ftl_import_reject(struct ftl_import *imp, const struct ftl_record *rec,
                          const char *fmt, ...)
@@ -47,4 +48,13 @@ int ftl_import_check(struct ftl_import *imp, const struct ftl_record *rec, ftl_r
         return 1;
     }
     return 0;
+}
+
+int ftl_head_has_in(const struct ftl_head *h, size_t from, size_t to, const char *needle)
+{
+    if (to > h->len)
+        to = h->len;
+    if (from >= to)
+        return 0;
+    return memmem(h->lower + from, to - from, needle, strlen(needle)) != NULL;
 }

@@ -22,18 +22,47 @@ struct ftl_import {
     struct ftl_error *err;
 };
 
+/*
+ * What a sniffer sees: the first bytes of the decompressed file (BOM
+ * skipped; up to 64 KiB, may end mid-record), the same bytes with ASCII
+ * letters lower-cased (so needles are found with memmem, whatever the
+ * export did to member names), and where the first byte that is not white
+ * space is. Sniffing runs for every file, and trees of 10,000 small files
+ * are the usual CloudTrail case: it must stay cheap.
+ */
+struct ftl_head {
+    const char *data;
+    const char *lower;
+    size_t len;
+    size_t start;     /* == len when the head is all white space */
+};
+
+/* 1 if needle (written in lower case) occurs in lower[from, to). */
+int ftl_head_has_in(const struct ftl_head *h, size_t from, size_t to, const char *needle);
+/* The same over the whole head. */
+static inline int ftl_head_has(const struct ftl_head *h, const char *needle)
+{
+    return ftl_head_has_in(h, 0, h->len, needle);
+}
+/* The first character that is not white space, or 0 for none. */
+static inline char ftl_head_first(const struct ftl_head *h)
+{
+    return h->start < h->len ? h->data[h->start] : 0;
+}
+
+#define FTL_SNIFF_SURE 90
+
 struct ftl_importer {
     const char *name;         /* --format value and evidence.format */
     const char *source;       /* events.source */
     const char *summary;      /* one line for `ftl formats` */
     const char *variants;     /* the shapes it reads, for `ftl formats` */
     const char *ts_desc;      /* timestamp_desc for exports */
-    /*
-     * How sure the importer is that head (the first bytes of the decompressed
-     * file, BOM skipped; up to 64 KiB, may end mid-record) is its format:
-     * 0 = not mine ... 100 = certain.
-     */
-    int (*sniff)(const char *head, size_t len);
+    /* How sure the importer is that the file with this head is its format:
+     * 0 = not mine ... FTL_SNIFF_SURE. The highest score wins, ties go to
+     * the earlier importer in the table, and the first to say
+     * FTL_SNIFF_SURE wins without asking the rest. */
+    int (*sniff)(const struct ftl_head *head);
     /*
      * Reads every record. Record-level problems go to sink->reject and do
      * not stop the import; a non-OK return means the file could not be read

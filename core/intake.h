@@ -5,9 +5,8 @@
  * names, so runs are reproducible): open read-only, skip it if the same
  * bytes (SHA-256) were imported before, pick the importer (forced or
  * sniffed from content), stream its events into the store, and record the
- * evidence row with counts and status. A parse thread (the importer) and a
- * writer thread (SQLite) share the work for files large enough to gain from
- * it. Whole files are grouped into transactions: a killed import leaves
+ * evidence row with counts and status. A parse thread (the importers) and a
+ * writer thread (SQLite, and every callback) share the work. Whole files are grouped into transactions: a killed import leaves
  * every committed file complete and no trace of the one it was in.
  */
 #ifndef FTL_INTAKE_H
@@ -23,7 +22,6 @@ struct ftl_intake_opts {
     const char *format;      /* importer name to force, or NULL to sniff */
     size_t max_record;       /* bytes; 0 = FTL_MAX_RECORD_DEFAULT */
     int no_thread;           /* 1: insert from the parsing thread */
-    uint64_t thread_min_bytes; /* files this large get a writer thread; 0 = 4 MiB */
     int64_t commit_every;    /* records per transaction group; 0 = default */
 };
 
@@ -49,6 +47,8 @@ struct ftl_intake_totals {
     int64_t records, events, rejected, duplicates;
 };
 
+/* Called from the writer thread (or the caller's, with no_thread), one at a
+ * time, in walk order. */
 struct ftl_intake_cb {
     void *ctx;
     /* after each file */

@@ -33,7 +33,7 @@ struct ftl_store {
     int64_t kill_after;     /* fault injection, see ftl_store_open */
     int64_t added;
     sqlite3_stmt *ins_event, *ins_reject, *ins_evidence, *upd_evidence,
-        *find_sha, *find_size, *ins_dedup, *get_dedup, *get_event_key, *scan_key,
+        *find_sha, *ins_dedup, *get_dedup, *get_event_key, *scan_key,
         *max_event;
     int64_t next_event_id;  /* 0: unknown, ask the table (after a rollback) */
 };
@@ -196,9 +196,6 @@ static ftl_rc prepare_all(struct ftl_store *s, struct ftl_error *err)
     if (rc == FTL_OK)
         rc = prepare(s, &s->find_sha,
                      "SELECT id, status FROM evidence WHERE sha256 = ?", err);
-    if (rc == FTL_OK)
-        rc = prepare(s, &s->find_size,
-                     "SELECT 1 FROM evidence WHERE size = ? LIMIT 1", err);
     return rc;
 }
 
@@ -308,7 +305,6 @@ void ftl_store_close(struct ftl_store *s)
     sqlite3_finalize(s->ins_evidence);
     sqlite3_finalize(s->upd_evidence);
     sqlite3_finalize(s->find_sha);
-    sqlite3_finalize(s->find_size);
     sqlite3_finalize(s->ins_dedup);
     sqlite3_finalize(s->get_dedup);
     sqlite3_finalize(s->get_event_key);
@@ -390,20 +386,22 @@ int ftl_store_find_evidence(struct ftl_store *s, const char *sha256,
     return found;
 }
 
-int ftl_store_size_seen(struct ftl_store *s, uint64_t size, struct ftl_error *err)
+ftl_rc ftl_store_each_evidence(struct ftl_store *s,
+                               void (*fn)(void *ctx, uint64_t size, const char *sha256),
+                               void *ctx, struct ftl_error *err)
 {
-    int rc, found = 0;
+    sqlite3_stmt *st = NULL;
+    int rc;
 
-    sqlite3_bind_int64(s->find_size, 1, (int64_t)size);
-    rc = sqlite3_step(s->find_size);
-    if (rc == SQLITE_ROW)
-        found = 1;
-    else if (rc != SQLITE_DONE) {
-        sql_error(s, err, "looking up evidence");
-        found = -1;
-    }
-    sqlite3_reset(s->find_size);
-    return found;
+    if (sqlite3_prepare_v2(s->db, "SELECT size, sha256 FROM evidence ORDER BY id", -1, &st,
+                           NULL) != SQLITE_OK)
+        return sql_error(s, err, "listing evidence");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        fn(ctx, (uint64_t)sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return sql_error(s, err, "listing evidence");
+    return FTL_OK;
 }
 
 ftl_rc ftl_store_add_evidence(struct ftl_store *s, struct ftl_evidence *ev,

@@ -69,8 +69,11 @@ struct ftl_evidence {
 int ftl_store_find_evidence(struct ftl_store *s, const char *sha256,
                             int64_t *id, char *status, size_t status_len,
                             struct ftl_error *err);
-/* 1 if some evidence of exactly this size exists, 0 if none, -1 on error. */
-int ftl_store_size_seen(struct ftl_store *s, uint64_t size, struct ftl_error *err);
+/* Calls fn with the size and hash of every evidence row, oldest first (the
+ * intake's index of what the case already holds). */
+ftl_rc ftl_store_each_evidence(struct ftl_store *s,
+                               void (*fn)(void *ctx, uint64_t size, const char *sha256),
+                               void *ctx, struct ftl_error *err);
 
 /* Inserts the row (with counts as given) and sets ev->id. */
 ftl_rc ftl_store_add_evidence(struct ftl_store *s, struct ftl_evidence *ev,

@@ -271,24 +271,17 @@ static ftl_rc import(struct ftl_import *imp)
     return rc;
 }
 
-static int contains(const char *h, size_t n, const char *needle)
+static int sniff(const struct ftl_head *h)
 {
-    return memmem(h, n, needle, strlen(needle)) != NULL;
-}
+    char c = ftl_head_first(h);
 
-static int sniff(const char *h, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
-        i++;
-    if (i >= n || (h[i] != '{' && h[i] != '['))
+    if (c != '{' && c != '[')
         return 0;
-    if (contains(h, n, "\"CloudTrailEvent\"") && contains(h, n, "\"EventId\""))
-        return 90;
-    if (contains(h, n, "\"eventSource\"") && contains(h, n, "\"eventName\"") &&
-        (contains(h, n, "\"eventVersion\"") || contains(h, n, "\"userIdentity\"")))
-        return 90;
+    if (ftl_head_has(h, "\"cloudtrailevent\"") && ftl_head_has(h, "\"eventid\""))
+        return FTL_SNIFF_SURE;
+    if (ftl_head_has(h, "\"eventsource\"") && ftl_head_has(h, "\"eventname\"") &&
+        (ftl_head_has(h, "\"eventversion\"") || ftl_head_has(h, "\"useridentity\"")))
+        return FTL_SNIFF_SURE;
     return 0;
 }
 

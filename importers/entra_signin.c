@@ -488,39 +488,28 @@ static ftl_rc import(struct ftl_import *imp)
     return rc;
 }
 
-static int contains_ci(const char *h, size_t n, const char *needle)
+static int sniff(const struct ftl_head *h)
 {
-    size_t k = strlen(needle), i;
+    char c = ftl_head_first(h);
 
-    for (i = 0; i + k <= n; i++)
-        if (strncasecmp(h + i, needle, k) == 0)
-            return 1;
-    return 0;
-}
-
-static int sniff(const char *h, size_t n)
-{
-    size_t i = 0;
-
-    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
-        i++;
-    if (i < n && (h[i] == '"' || h[i] == 'D')) {
+    if (c == '"' || c == 'D') {
         /* the portal CSV's header starts with Date (UTC) and names Request ID */
-        const char *nl = memchr(h + i, '\n', n - i);
-        size_t line = nl ? (size_t)(nl - h) - i : n - i;
+        const char *nl = memchr(h->data + h->start, '\n', h->len - h->start);
+        size_t eol = nl ? (size_t)(nl - h->data) : h->len;
 
-        return contains_ci(h + i, line, "Date (UTC)") && contains_ci(h + i, line, "Request ID") &&
-                       contains_ci(h + i, line, "Unique token identifier")
+        return ftl_head_has_in(h, h->start, eol, "date (utc)") &&
+                       ftl_head_has_in(h, h->start, eol, "request id") &&
+                       ftl_head_has_in(h, h->start, eol, "unique token identifier")
                    ? 85
                    : 0;
     }
-    if (i >= n || (h[i] != '{' && h[i] != '['))
+    if (c != '{' && c != '[')
         return 0;
-    if (contains_ci(h, n, "\"createdDateTime\"") &&
-        (contains_ci(h, n, "\"userPrincipalName\"") || contains_ci(h, n, "\"servicePrincipalId\"")) &&
-        (contains_ci(h, n, "\"appId\"") || contains_ci(h, n, "\"ipAddress\"")))
+    if (ftl_head_has(h, "\"createddatetime\"") &&
+        (ftl_head_has(h, "\"userprincipalname\"") || ftl_head_has(h, "\"serviceprincipalid\"")) &&
+        (ftl_head_has(h, "\"appid\"") || ftl_head_has(h, "\"ipaddress\"")))
         return 85;
-    if (contains_ci(h, n, "SignInLogs\"") && contains_ci(h, n, "\"properties\""))
+    if (ftl_head_has(h, "signinlogs\"") && ftl_head_has(h, "\"properties\""))
         return 85;
     return 0;
 }

@@ -690,43 +690,33 @@ static ftl_rc import(struct ftl_import *imp)
     return rc;
 }
 
-static int contains(const char *h, size_t n, const char *needle)
+static int sniff(const struct ftl_head *h)
 {
-    return memmem(h, n, needle, strlen(needle)) != NULL;
-}
+    char c = ftl_head_first(h);
+    size_t i = h->start;
+    const char *nl;
 
-static int sniff(const char *h, size_t n)
-{
-    size_t i = 0, eol;
-
-    while (i < n && (h[i] == ' ' || h[i] == '\t' || h[i] == '\r' || h[i] == '\n'))
-        i++;
-    if (i >= n)
+    if (c == 0)
         return 0;
-    if (h[i] == '{' || h[i] == '[') {
-        if (contains(h, n, "\"AuditData\"") && contains(h, n, "CreationTime"))
-            return 90;
-        if (contains(h, n, "\"CreationTime\"") && contains(h, n, "\"Operation\"") &&
-            (contains(h, n, "\"RecordType\"") || contains(h, n, "\"Workload\"")))
-            return 90;
-        if (contains(h, n, "\"OfficeWorkload\"") && contains(h, n, "\"Operation\""))
-            return 90;
+    if (c == '{' || c == '[') {
+        if (ftl_head_has(h, "\"auditdata\"") && ftl_head_has(h, "creationtime"))
+            return FTL_SNIFF_SURE;
+        if (ftl_head_has(h, "\"creationtime\"") && ftl_head_has(h, "\"operation\"") &&
+            (ftl_head_has(h, "\"recordtype\"") || ftl_head_has(h, "\"workload\"")))
+            return FTL_SNIFF_SURE;
+        if (ftl_head_has(h, "\"officeworkload\"") && ftl_head_has(h, "\"operation\""))
+            return FTL_SNIFF_SURE;
         return 0;
     }
     /* CSV: the header line (after an Export-Csv #TYPE line) names AuditData */
-    if (n - i >= 5 && memcmp(h + i, "#TYPE", 5) == 0) {
-        const char *nl = memchr(h + i, '\n', n - i);
-
+    if (h->len - i >= 5 && memcmp(h->data + i, "#TYPE", 5) == 0) {
+        nl = memchr(h->data + i, '\n', h->len - i);
         if (!nl)
             return 0;
-        i = (size_t)(nl - h) + 1;
+        i = (size_t)(nl - h->data) + 1;
     }
-    for (eol = i; eol < n && h[eol] != '\n'; eol++)
-        ;
-    for (; i + 9 <= eol; i++)
-        if (strncasecmp(h + i, "auditdata", 9) == 0)
-            return 90;
-    return 0;
+    nl = memchr(h->data + i, '\n', h->len - i);
+    return ftl_head_has_in(h, i, nl ? (size_t)(nl - h->data) : h->len, "auditdata") ? FTL_SNIFF_SURE : 0;
 }
 
 const struct ftl_importer ftl_importer_m365_ual = {

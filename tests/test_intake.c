@@ -35,7 +35,6 @@ static struct ftl_store *import_tree(const char *casefile, int no_thread,
     const char *paths[] = { FTL_FIXTURES "/ual" };
 
     o.no_thread = no_thread;
-    o.thread_min_bytes = 1;   /* every file through the writer thread unless no_thread */
     CU_ASSERT_EQUAL_FATAL(ftl_store_open(casefile, FTL_OPEN_CREATE, &s, &err), FTL_OK);
     CU_ASSERT_EQUAL_FATAL(ftl_intake_run(s, paths, 1, &o, NULL, t, &err), FTL_OK);
     return s;

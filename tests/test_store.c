@@ -186,6 +186,18 @@ static void test_store_dedup_key_collision_is_exact(void)
     ftl_store_close(s);
 }
 
+static int seen_n;
+static uint64_t seen_size;
+static char seen_sha[65];
+
+static void seen_fn(void *ctx, uint64_t size, const char *sha256)
+{
+    (void)ctx;
+    seen_n++;
+    seen_size = size;
+    snprintf(seen_sha, sizeof seen_sha, "%s", sha256);
+}
+
 static void test_store_evidence_lookup(void)
 {
     struct ftl_store *s = NULL;
@@ -202,8 +214,11 @@ static void test_store_evidence_lookup(void)
     ev.format = "m365_ual";
     ev.status = "complete";
     CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, &ev, NULL), FTL_OK);
-    CU_ASSERT_EQUAL(ftl_store_size_seen(s, 1234, NULL), 1);
-    CU_ASSERT_EQUAL(ftl_store_size_seen(s, 1235, NULL), 0);
+    seen_n = 0;
+    CU_ASSERT_EQUAL(ftl_store_each_evidence(s, seen_fn, NULL, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(seen_n, 1);
+    CU_ASSERT_EQUAL(seen_size, 1234);
+    CU_ASSERT_STRING_EQUAL(seen_sha, "abc");
     CU_ASSERT_EQUAL(ftl_store_find_evidence(s, "abc", &id, status, sizeof status, NULL), 1);
     CU_ASSERT_EQUAL(id, ev.id);
     CU_ASSERT_STRING_EQUAL(status, "complete");
