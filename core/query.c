@@ -113,6 +113,7 @@ const char *ftl_event_ts_desc(const struct ftl_event_row *row)
         { "TimeGenerated", "TimeGenerated (Sentinel)" },
         { "@timestamp", "@timestamp (SIEM export, eventTime missing)" },
         { "EventTime", "EventTime (lookup-events, eventTime missing)" },
+        { "receiveTimestamp", "receiveTimestamp (Cloud Logging, timestamp missing)" },
     };
     const struct ftl_importer *imp;
     const char *attrs = row->f[FTL_F_ATTRS], *ts;

@@ -17,7 +17,8 @@
  * The token's claims carry what correlation needs: appid (app id) and uti
  * (the token's unique id, which Entra sign-ins record as
  * uniqueTokenIdentifier). The export shape has no event id; its native id is
- * made from correlation id, operation, result and time (docs/mapping.md).
+ * made from correlation id, operation, result, time and resource id
+ * (docs/mapping.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -109,8 +110,14 @@ static const char *str_in(const cJSON *obj, const char *key)
  * Claims / Authorization columns), parsed into this record's arena. */
 static const cJSON *object_of(const cJSON *v)
 {
-    if (cJSON_IsObject(v))
-        return v;
+    const cJSON *content;
+
+    if (cJSON_IsObject(v)) {
+        /* Get-AzActivityLog | ConvertTo-Json wraps Claims and Properties:
+         * {"Content": {...}} (PSEventData's dictionary types) */
+        content = cJSON_GetObjectItem(v, "Content");
+        return cJSON_IsObject(content) ? content : v;
+    }
     if (cJSON_IsString(v) && v->valuestring[0] == '{') {
         cJSON *o = cJSON_Parse(v->valuestring);
 
@@ -241,10 +248,10 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     if (s) {
         native = ftl_buf_keep(&a->scratch, s);
     } else {
-        /* no event id in the export shape: these four name one event */
+        /* no event id in the export shape: these five name one event */
         native = a->scratch.len;
-        ftl_buf_addf(&a->scratch, "%s/%s/%s/%s", corr ? corr : "", op ? op : "",
-                     status ? status : "", time_text);
+        ftl_buf_addf(&a->scratch, "%s/%s/%s/%s/%s", corr ? corr : "", op ? op : "",
+                     status ? status : "", time_text, resid ? resid : "");
         ftl_buf_addch(&a->scratch, '\0');
     }
 
@@ -290,7 +297,7 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     ftl_jw_str(&w, "identity_type", str_in(claims, "idtyp"));
     ftl_jw_str(&w, "auth_methods", str_in(claims, "http://schemas.microsoft.com/claims/authnmethodsreferences"));
     if (!text_of(first(k, K_EVENTDATAID, K_EVENT_DATA_ID, K_COUNT), n5))
-        ftl_jw_str(&w, "native_id_from", "correlationId/operationName/resultType/time");
+        ftl_jw_str(&w, "native_id_from", "correlationId/operationName/resultType/time/resourceId");
     ftl_jw_end(&w);
     ev.f[FTL_F_ATTRS] = a->attrs.data;
     return a->imp->sink->event(a->imp->sink, &ev);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "importer.h"
 #include "reader.h"
+#include "tmpdir.h"
 
 struct cap_event {
     int64_t ts_us, record_no;
@@ -136,6 +137,24 @@ static inline int capture_run(struct capture *c, const struct ftl_importer *imp,
     ftl_input_free(&in);
     ftl_reader_free(r);
     return 0;
+}
+
+/* Writes text to a scratch file named name and runs imp over it. */
+static inline int capture_text(struct capture *c, const struct ftl_importer *imp,
+                               const char *name, const char *text)
+{
+    static const char *dir;
+    char path[1024];
+
+    if (!dir) {
+        static char keep[512];
+
+        snprintf(keep, sizeof keep, "%s", test_tmpdir("capture"));
+        dir = keep;
+    }
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    test_write_file(path, text, strlen(text));
+    return capture_run(c, imp, path);
 }
 
 static inline const struct cap_event *capture_find(const struct capture *c, const char *native_id)

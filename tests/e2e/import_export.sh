@@ -127,11 +127,36 @@ expect_eq "entra events" "$(sql "$E" "select count(*), count(distinct native_id)
 expect_eq "entra variants" "$(sql "$E" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "azure_monitor,graph_json,portal_csv"
 expect_grep "bad_row.csv record 2 (line 3) rejected: row has" "$T/err"
 
+# --- Azure Activity: the storage export tree (one gzip), an Event Hub body
+# overlapping it, REST, PowerShell, Python SDK and Log Analytics shapes
+# sharing event ids, broken files; tests/data/azure_activity_manifest.json
+Z="$T/azure.ftl"
+expect_rc 3 "$FTL" import "$Z" "$FIXTURES/azure_activity"
+expect_grep "52 events added, 10 duplicates, 4 rejected" "$T/out"
+expect_eq "azure variants" "$(sql "$Z" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "event_data,event_data_snake,export,log_analytics"
+expect_eq "azure outcomes" "$(sql "$Z" "select count(*) from events where outcome not in ('success', 'failure', 'unknown')")" "0"
+expect_rc 0 "$FTL" export "$Z" --ip 203.0.113.66
+expect_grep "ROLEASSIGNMENTS/WRITE" "$T/out"
+
+# --- Google Cloud: sink folders (one gzip), a gcloud array overlapping them,
+# broken files; tests/data/gcp_audit_manifest.json totals
+G="$T/gcp.ftl"
+expect_rc 3 "$FTL" import "$G" "$FIXTURES/gcp_audit"
+expect_grep "42 events added, 3 duplicates, 4 rejected" "$T/out"
+expect_grep "broken/empty.json skipped: empty file" "$T/err"
+expect_eq "gcp variants" "$(sql "$G" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "json_array,json_lines"
+expect_eq "gcp other entries" "$(sql "$G" "select count(*) from events where category = 'other' and outcome = 'unknown'")" "2"
+expect_rc 0 "$FTL" export "$G" --actor ext-contractor@example.com --from 2023-06-19T00:00:00Z
+expect_grep "SetIamPolicy" "$T/out"
+expect_grep "receiveTimestamp (Cloud Logging, timestamp missing)" <("$FTL" export "$G")
+
 # --- formats and --help on every subcommand
 expect_rc 0 "$FTL" formats
 expect_grep "m365_ual" "$T/out"
 expect_grep "aws_cloudtrail" "$T/out"
 expect_grep "entra_signin" "$T/out"
+expect_grep "gcp_audit" "$T/out"
+expect_grep "azure_activity" "$T/out"
 for c in import export info formats; do
   expect_rc 0 "$FTL" "$c" --help
   expect_grep "usage: ftl $c" "$T/out"
