@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
+
 ftl_rc ftl_import_reject(struct ftl_import *imp, const struct ftl_record *rec,
                          const char *fmt, ...)
 {
@@ -57,4 +59,33 @@ int ftl_head_has_in(const struct ftl_head *h, size_t from, size_t to, const char
     if (from >= to)
         return 0;
     return memmem(h->lower + from, to - from, needle, strlen(needle)) != NULL;
+}
+
+ftl_rc ftl_import_json_objects(struct ftl_import *imp, const char *const *wrap_keys,
+                               ftl_rc (*fn)(void *ctx, const struct cJSON *obj,
+                                            const struct ftl_record *rec),
+                               void *ctx)
+{
+    struct ftl_record rec;
+    cJSON *root;
+    size_t bad;
+    ftl_rc rc = FTL_OK;
+
+    ftl_json_arena_begin();
+    while (rc == FTL_OK && ftl_input_json(imp->in, wrap_keys, &rec)) {
+        ftl_json_arena_reset();   /* the previous record's trees */
+        if (ftl_import_check(imp, &rec, &rc))
+            continue;
+        bad = 0;
+        root = ftl_json_parse(rec.data, rec.len, &bad);
+        if (!root)
+            rc = ftl_import_reject(imp, &rec, "not valid JSON (error near byte %zu)", bad);
+        else if (!cJSON_IsObject(root))
+            rc = ftl_import_reject(imp, &rec, "record is not a JSON object");
+        else
+            rc = fn(ctx, root, &rec);
+        ftl_json_delete(root);
+    }
+    ftl_json_arena_end();
+    return rc;
 }

@@ -84,6 +84,20 @@ ftl_rc ftl_import_reject(struct ftl_import *imp, const struct ftl_record *rec,
  */
 int ftl_import_check(struct ftl_import *imp, const struct ftl_record *rec, ftl_rc *rc);
 
+/*
+ * The loop of every importer whose records are JSON objects: splits the
+ * input (JSON Lines, arrays, wrapper objects holding one of wrap_keys),
+ * checks each record, parses it in this thread's cJSON arena, rejects what
+ * is not valid JSON or not an object, and calls fn(ctx, object, record) for
+ * the rest. The object lives until fn returns. Stops at the first non-OK
+ * answer of fn (the sink failed) and returns it.
+ */
+struct cJSON;
+ftl_rc ftl_import_json_objects(struct ftl_import *imp, const char *const *wrap_keys,
+                               ftl_rc (*fn)(void *ctx, const struct cJSON *obj,
+                                            const struct ftl_record *rec),
+                               void *ctx);
+
 /* NULL-terminated, sorted by name. */
 extern const struct ftl_importer *const ftl_importers[];
 

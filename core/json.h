@@ -79,7 +79,8 @@ const char *ftl_json_sval(const cJSON *v);
  * inside the arena must not be used after the next reset, nor freed after
  * ftl_json_arena_end; trees made outside it may be freed inside it. Other
  * threads are not affected. After a large record, reset returns the extra
- * memory, so memory stays bounded by the largest record.
+ * memory, so memory stays bounded by the largest record. Begin and end do
+ * not nest: ftl_import_json_objects brackets its own loop.
  */
 void ftl_json_arena_begin(void);
 void ftl_json_arena_reset(void);

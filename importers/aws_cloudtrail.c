@@ -213,55 +213,35 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
     return c->imp->sink->event(c->imp->sink, &ev);
 }
 
-static ftl_rc record(struct ct *c, const struct ftl_record *rec)
+static ftl_rc record(void *ctx, const cJSON *root, const struct ftl_record *rec)
 {
-    cJSON *root = NULL, *inner = NULL;
-    const cJSON *ctev;
-    size_t bad = 0;
-    ftl_rc rc = FTL_OK;
+    struct ct *c = ctx;
+    const cJSON *ctev = cJSON_GetObjectItem(root, "CloudTrailEvent");
+    cJSON *inner;
+    ftl_rc rc;
 
-    ftl_json_arena_reset();   /* the previous record's trees */
-    if (ftl_import_check(c->imp, rec, &rc))
-        return rc;
-    root = ftl_json_parse(rec->data, rec->len, &bad);
-    if (!root)
-        return ftl_import_reject(c->imp, rec, "not valid JSON (error near byte %zu)", bad);
-    if (!cJSON_IsObject(root)) {
-        rc = ftl_import_reject(c->imp, rec, "record is not a JSON object");
-        goto out;
-    }
-    ctev = cJSON_GetObjectItem(root, "CloudTrailEvent");
-    if (ctev) {
-        /* lookup-events: the record is a JSON string inside the element */
-        c->lookup = 1;
-        if (!cJSON_IsString(ctev) || !(inner = cJSON_Parse(ctev->valuestring)) ||
-            !cJSON_IsObject(inner)) {
-            rc = ftl_import_reject(c->imp, rec, "CloudTrailEvent is not a JSON object in a string");
-            goto out;
-        }
+    if (!ctev)
+        return normalize(c, root, rec, NULL, NULL);
+    /* lookup-events: the record is a JSON string inside the element */
+    c->lookup = 1;
+    inner = cJSON_IsString(ctev) ? cJSON_Parse(ctev->valuestring) : NULL;
+    if (!cJSON_IsObject(inner))
+        rc = ftl_import_reject(c->imp, rec, "CloudTrailEvent is not a JSON object in a string");
+    else
         rc = normalize(c, inner, rec, ftl_json_str(root, "EventId"),
                        ftl_json_str(root, "EventTime"));
-    } else {
-        rc = normalize(c, root, rec, NULL, NULL);
-    }
-out:
     ftl_json_delete(inner);
-    ftl_json_delete(root);
     return rc;
 }
 
 static ftl_rc import(struct ftl_import *imp)
 {
     struct ct c;
-    struct ftl_record rec;
-    ftl_rc rc = FTL_OK;
+    ftl_rc rc;
 
     memset(&c, 0, sizeof c);
     c.imp = imp;
-    ftl_json_arena_begin();
-    while (rc == FTL_OK && ftl_input_json(imp->in, wrap_keys, &rec))
-        rc = record(&c, &rec);
-    ftl_json_arena_end();
+    rc = ftl_import_json_objects(imp, wrap_keys, record, &c);
     if (c.lookup)
         imp->variant = "lookup_events";
     else

@@ -303,38 +303,19 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     return a->imp->sink->event(a->imp->sink, &ev);
 }
 
-static ftl_rc record(struct az *a, const struct ftl_record *rec)
+static ftl_rc record(void *ctx, const cJSON *r, const struct ftl_record *rec)
 {
-    cJSON *root;
-    size_t bad = 0;
-    ftl_rc rc = FTL_OK;
-
-    ftl_json_arena_reset();   /* the previous record's trees */
-    if (ftl_import_check(a->imp, rec, &rc))
-        return rc;
-    root = ftl_json_parse(rec->data, rec->len, &bad);
-    if (!root)
-        return ftl_import_reject(a->imp, rec, "not valid JSON (error near byte %zu)", bad);
-    if (!cJSON_IsObject(root))
-        rc = ftl_import_reject(a->imp, rec, "record is not a JSON object");
-    else
-        rc = normalize(a, root, rec);
-    ftl_json_delete(root);
-    return rc;
+    return normalize(ctx, r, rec);
 }
 
 static ftl_rc import(struct ftl_import *imp)
 {
     struct az a;
-    struct ftl_record rec;
-    ftl_rc rc = FTL_OK;
+    ftl_rc rc;
 
     memset(&a, 0, sizeof a);
     a.imp = imp;
-    ftl_json_arena_begin();
-    while (rc == FTL_OK && ftl_input_json(imp->in, wrap_keys, &rec))
-        rc = record(&a, &rec);
-    ftl_json_arena_end();
+    rc = ftl_import_json_objects(imp, wrap_keys, record, &a);
     imp->variant = a.variant;
     ftl_buf_free(&a.scratch);
     ftl_buf_free(&a.attrs);

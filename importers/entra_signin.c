@@ -269,44 +269,24 @@ static ftl_rc normalize(struct entra *e, const cJSON *s, const struct ftl_record
     return e->imp->sink->event(e->imp->sink, &ev);
 }
 
-static ftl_rc json_record(struct entra *e, const struct ftl_record *rec)
+static ftl_rc json_record(void *ctx, const cJSON *root, const struct ftl_record *rec)
 {
-    cJSON *root;
-    const cJSON *props;
-    size_t bad = 0;
-    ftl_rc rc = FTL_OK;
+    struct entra *e = ctx;
+    const cJSON *props = cJSON_GetObjectItem(root, "properties");
 
-    ftl_json_arena_reset();   /* the previous record's trees */
-    if (ftl_import_check(e->imp, rec, &rc))
-        return rc;
-    root = ftl_json_parse(rec->data, rec->len, &bad);
-    if (!root)
-        return ftl_import_reject(e->imp, rec, "not valid JSON (error near byte %zu)", bad);
-    if (!cJSON_IsObject(root)) {
-        rc = ftl_import_reject(e->imp, rec, "record is not a JSON object");
-        goto out;
-    }
-    props = cJSON_GetObjectItem(root, "properties");
     if (cJSON_IsObject(props) && ftl_json_str(root, "category")) {
         /* Azure Monitor: the sign-in is inside properties */
         e->monitor = 1;
-        rc = normalize(e, props, rec, ftl_json_str(root, "category"),
-                       ftl_json_str(root, "time"), ftl_json_str(root, "callerIpAddress"));
-    } else {
-        rc = normalize(e, root, rec, NULL, NULL, NULL);
+        return normalize(e, props, rec, ftl_json_str(root, "category"),
+                         ftl_json_str(root, "time"), ftl_json_str(root, "callerIpAddress"));
     }
-out:
-    ftl_json_delete(root);
-    return rc;
+    return normalize(e, root, rec, NULL, NULL, NULL);
 }
 
 static ftl_rc import_json(struct entra *e)
 {
-    struct ftl_record rec;
-    ftl_rc rc = FTL_OK;
+    ftl_rc rc = ftl_import_json_objects(e->imp, wrap_keys, json_record, e);
 
-    while (rc == FTL_OK && ftl_input_json(e->imp->in, wrap_keys, &rec))
-        rc = json_record(e, &rec);
     e->imp->variant = e->monitor ? "azure_monitor" : "graph_json";
     return rc;
 }
@@ -474,15 +454,16 @@ static ftl_rc import(struct ftl_import *imp)
 
     memset(&e, 0, sizeof e);
     e.imp = imp;
-    ftl_json_arena_begin();
     ftl_input_peek(imp->in, 4096, &head, &len);
     while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
         i++;
-    if (i < len && (head[i] == '{' || head[i] == '['))
-        rc = import_json(&e);
-    else
+    if (i < len && (head[i] == '{' || head[i] == '[')) {
+        rc = import_json(&e);   /* in the JSON loop's own arena */
+    } else {
+        ftl_json_arena_begin();
         rc = import_csv(&e);
-    ftl_json_arena_end();
+        ftl_json_arena_end();
+    }
     ftl_buf_free(&e.scratch);
     ftl_buf_free(&e.attrs);
     return rc;

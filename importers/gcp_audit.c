@@ -275,38 +275,19 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
     return g->imp->sink->event(g->imp->sink, &ev);
 }
 
-static ftl_rc record(struct gcp *g, const struct ftl_record *rec)
+static ftl_rc record(void *ctx, const cJSON *r, const struct ftl_record *rec)
 {
-    cJSON *root;
-    size_t bad = 0;
-    ftl_rc rc = FTL_OK;
-
-    ftl_json_arena_reset();   /* the previous record's trees */
-    if (ftl_import_check(g->imp, rec, &rc))
-        return rc;
-    root = ftl_json_parse(rec->data, rec->len, &bad);
-    if (!root)
-        return ftl_import_reject(g->imp, rec, "not valid JSON (error near byte %zu)", bad);
-    if (!cJSON_IsObject(root))
-        rc = ftl_import_reject(g->imp, rec, "entry is not a JSON object");
-    else
-        rc = normalize(g, root, rec);
-    ftl_json_delete(root);
-    return rc;
+    return normalize(ctx, r, rec);
 }
 
 static ftl_rc import(struct ftl_import *imp)
 {
     struct gcp g;
-    struct ftl_record rec;
-    ftl_rc rc = FTL_OK;
+    ftl_rc rc;
 
     memset(&g, 0, sizeof g);
     g.imp = imp;
-    ftl_json_arena_begin();
-    while (rc == FTL_OK && ftl_input_json(imp->in, wrap_keys, &rec))
-        rc = record(&g, &rec);
-    ftl_json_arena_end();
+    rc = ftl_import_json_objects(imp, wrap_keys, record, &g);
     imp->variant = imp->in->json_mode == 1 ? "json_lines" : "json_array";
     ftl_buf_free(&g.scratch);
     ftl_buf_free(&g.attrs);
