@@ -122,8 +122,8 @@ expect_grep "@timestamp (SIEM export, eventTime missing)" <("$FTL" export "$A")
 # Monitor, portal CSV; tests/data/entra_signin_manifest.json totals
 E="$T/entra.ftl"
 expect_rc 3 "$FTL" import "$E" "$FIXTURES/entra_signin"
-expect_grep "events added, 1 duplicates, 3 rejected" "$T/out"
-expect_eq "entra events" "$(sql "$E" "select count(*), count(distinct native_id) from events")" "49|49"
+expect_grep "52 events added, 1 duplicates, 4 rejected" "$T/out"
+expect_eq "entra events" "$(sql "$E" "select count(*), count(distinct native_id) from events")" "52|52"
 expect_eq "entra variants" "$(sql "$E" "select group_concat(variant) from (select distinct variant from evidence order by variant)")" "azure_monitor,graph_json,portal_csv"
 expect_grep "bad_row.csv record 2 (line 3) rejected: row has" "$T/err"
 
