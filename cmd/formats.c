@@ -16,11 +16,11 @@ static int run(const struct ftl_args *a)
     (void)a;
     printf("evidence formats (ftl import --format NAME):\n");
     for (i = 0; ftl_importers[i]; i++)
-        printf("  %-15s %s\n  %-15s   reads: %s\n", ftl_importers[i]->name,
+        printf("  %-23s %s\n  %-23s   reads: %s\n", ftl_importers[i]->name,
                ftl_importers[i]->summary, "", ftl_importers[i]->variants);
     printf("\noutput formats (ftl export --format NAME):\n");
     for (i = 0; ftl_exporters[i]; i++)
-        printf("  %-15s %s\n", ftl_exporters[i]->name, ftl_exporters[i]->summary);
+        printf("  %-23s %s\n", ftl_exporters[i]->name, ftl_exporters[i]->summary);
     return EXIT_OK;
 }
 

@@ -337,6 +337,11 @@ void ftl_jw_raw(struct ftl_jw *w, const char *k, const char *v, size_t len)
     ftl_buf_add(w->b, v, len);
 }
 
+void ftl_jw_key(struct ftl_jw *w, const char *k)
+{
+    key(w, k);
+}
+
 void ftl_jw_end(struct ftl_jw *w)
 {
     ftl_buf_addch(w->b, '}');

@@ -107,6 +107,9 @@ void ftl_jw_int(struct ftl_jw *w, const char *key, int64_t v);
 void ftl_jw_bool(struct ftl_jw *w, const char *key, int v);
 /* v must be valid JSON text */
 void ftl_jw_raw(struct ftl_jw *w, const char *key, const char *v, size_t len);
+/* Writes key and ':' only: the caller appends the value (a nested object
+ * through its own ftl_jw on the same buffer, or an array). */
+void ftl_jw_key(struct ftl_jw *w, const char *key);
 void ftl_jw_end(struct ftl_jw *w);
 
 #endif

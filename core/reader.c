@@ -783,6 +783,200 @@ int ftl_input_json(struct ftl_input *in, const char *const *wrap_keys,
     }
 }
 
+/* ---- XML elements ---- */
+
+/*
+ * Records are the outermost elements with one local name (<Event>,
+ * <x:Event>), wherever they stand: under a root, or one after another with
+ * no root at all (wevtutil). Only markup is tracked (tags, quotes inside
+ * tags, comments, CDATA, processing instructions); nothing is parsed, and
+ * nothing outside the records (a DOCTYPE and its entities) is kept.
+ */
+struct xstate {
+    const char *name;
+    size_t name_len;
+    int depth;
+};
+
+enum { XT_NEED = -1, XT_OTHER = 0, XT_START, XT_END, XT_EMPTY };
+
+/*
+ * Looks at the construct starting with '<' at p (n bytes available):
+ * returns XT_NEED if it is not all there yet, else its kind, with *len its
+ * length and *is_name set when the tag's local name is the record name.
+ */
+static int xml_construct(const char *p, size_t n, const struct xstate *st, size_t *len,
+                         int *is_name)
+{
+    const char *e, *q, *nm;
+    size_t i, k;
+    char quote = 0;
+
+    *is_name = 0;
+    if (n < 2)
+        return XT_NEED;
+    if (p[1] == '!') {
+        if (n < 4)
+            return XT_NEED;
+        if (p[2] == '-' && p[3] == '-') {
+            e = memmem(p + 4, n - 4, "-->", 3);
+            if (!e)
+                return XT_NEED;
+            *len = (size_t)(e - p) + 3;
+            return XT_OTHER;
+        }
+        if (n < 9)
+            return XT_NEED;
+        if (memcmp(p, "<![CDATA[", 9) == 0) {
+            e = memmem(p + 9, n - 9, "]]>", 3);
+            if (!e)
+                return XT_NEED;
+            *len = (size_t)(e - p) + 3;
+            return XT_OTHER;
+        }
+        /* <!DOCTYPE ...[ internal subset ]> and other declarations */
+        for (i = 2, k = 0; i < n; i++) {
+            if (quote) {
+                if (p[i] == quote)
+                    quote = 0;
+            } else if (p[i] == '"' || p[i] == '\'') {
+                quote = p[i];
+            } else if (p[i] == '[') {
+                k++;
+            } else if (p[i] == ']' && k) {
+                k--;
+            } else if (p[i] == '>' && !k) {
+                *len = i + 1;
+                return XT_OTHER;
+            }
+        }
+        return XT_NEED;
+    }
+    if (p[1] == '?') {
+        e = memmem(p + 2, n - 2, "?>", 2);
+        if (!e)
+            return XT_NEED;
+        *len = (size_t)(e - p) + 2;
+        return XT_OTHER;
+    }
+    /* a start or end tag: the name, then attributes up to '>' */
+    i = p[1] == '/' ? 2 : 1;
+    nm = p + i;
+    while (i < n && p[i] != '>' && p[i] != '/' && p[i] != ' ' && p[i] != '\t' &&
+           p[i] != '\r' && p[i] != '\n')
+        i++;
+    if (i >= n)
+        return XT_NEED;
+    k = (size_t)(p + i - nm);
+    q = memchr(nm, ':', k);
+    if (q) {
+        k -= (size_t)(q + 1 - nm);
+        nm = q + 1;
+    }
+    *is_name = k == st->name_len && memcmp(nm, st->name, k) == 0;
+    for (; i < n; i++) {
+        if (quote) {
+            if (p[i] == quote)
+                quote = 0;
+        } else if (p[i] == '"' || p[i] == '\'') {
+            quote = p[i];
+        } else if (p[i] == '>') {
+            *len = i + 1;
+            if (p[1] == '/')
+                return XT_END;
+            return p[i - 1] == '/' ? XT_EMPTY : XT_START;
+        }
+    }
+    return XT_NEED;
+}
+
+static int xml_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_len)
+{
+    struct xstate *st = vst;
+    const char *p = in->win + in->start;
+    size_t n = in->end - in->start, len;
+    const char *lt;
+    int kind, is_name;
+
+    while (*pos < n) {
+        lt = memchr(p + *pos, '<', n - *pos);
+        if (!lt) {
+            *pos = n;
+            return 0;
+        }
+        *pos = (size_t)(lt - p);
+        kind = xml_construct(lt, n - *pos, st, &len, &is_name);
+        if (kind == XT_NEED)
+            return 0;   /* rescanned from this '<' once more bytes are in */
+        *pos += len;
+        if (!is_name)
+            continue;
+        if (kind == XT_START)
+            st->depth++;
+        else if (kind == XT_END)
+            st->depth--;
+        if (st->depth <= 0) {   /* closed, or <Event/> */
+            *rec_len = *pos;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int xml_eof(struct ftl_input *in, void *vst, size_t *pos, size_t *rec_len)
+{
+    (void)vst;
+    *pos = *rec_len = in->end - in->start;
+    return *pos ? EOF_UNFINISHED : EOF_NOTHING;   /* the file ends inside the element */
+}
+
+/* Moves in->start to the next start tag named st->name; 0 at the end. */
+static int xml_seek(struct ftl_input *in, const struct xstate *st)
+{
+    size_t len, skip;
+    const char *lt;
+    int kind, is_name, f;
+
+    for (;;) {
+        const char *p = in->win + in->start;
+        size_t n = in->end - in->start;
+
+        lt = n ? memchr(p, '<', n) : NULL;
+        skip = lt ? (size_t)(lt - p) : n;
+        in->line += count_lines(p, skip);
+        in->start += skip;
+        if (lt) {
+            kind = xml_construct(lt, n - skip, st, &len, &is_name);
+            if (kind != XT_NEED) {
+                if (is_name && (kind == XT_START || kind == XT_EMPTY))
+                    return 1;
+                in->line += count_lines(lt, len);
+                in->start += len;
+                continue;
+            }
+        }
+        f = fill(in);
+        if (f == 0)
+            return 0;   /* markup never closed outside a record: nothing to hand out */
+        if (f < 0) {
+            /* a construct larger than the window outside any record: drop it */
+            in->line += count_lines(in->win + in->start, in->end - in->start);
+            in->start = in->end;
+        }
+    }
+}
+
+int ftl_input_xml(struct ftl_input *in, const char *name, struct ftl_record *rec)
+{
+    struct xstate st = { name, strlen(name), 0 };
+    struct scanner sc = { xml_scan, xml_eof, &st };
+
+    skip_bom(in);
+    if (!xml_seek(in, &st))
+        return 0;
+    return next_record(in, &sc, rec);
+}
+
 /* ---- CSV ---- */
 
 /* RFC 4180 field states */

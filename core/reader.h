@@ -138,6 +138,18 @@ int ftl_input_json(struct ftl_input *in, const char *const *wrap_keys,
                    struct ftl_record *rec);
 
 /*
+ * Next XML element whose local name is name (any prefix): the outermost
+ * such elements are the records, under a root element or one after another
+ * with no root (wevtutil's fragments). rec->data is the element's bytes as
+ * in the file, nothing around it (no XML declaration, no DOCTYPE). Tags,
+ * quoted attribute values, comments, CDATA and processing instructions are
+ * tracked; nothing is parsed. An element the file ends inside yields
+ * problem FTL_EPARSE (FTL_ETRUNCATED on damaged gzip). Returns 1 / 0 like
+ * ftl_input_line.
+ */
+int ftl_input_xml(struct ftl_input *in, const char *name, struct ftl_record *rec);
+
+/*
  * Next RFC 4180 record: fields separated by ',', optionally quoted with '"',
  * doubled quotes inside, newlines (LF or CRLF) inside quotes kept. Record
  * ends at an unquoted LF or CRLF. rec->data is the raw record as in the file.

@@ -230,8 +230,7 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
         s = ftl_json_str(claims, caller_claims[i]);
     if (s) {
         actor = a->scratch.len;
-        ftl_lower_trim(&a->scratch, s);
-        ftl_buf_addch(&a->scratch, '\0');
+        ftl_lower_trim(&a->scratch, s);   /* NUL-terminated */
     }
 
     http = first(k, K_HTTPREQUEST, K_HTTP_REQUEST, K_COUNT);

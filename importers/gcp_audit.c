@@ -205,8 +205,7 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
             s = str_in(auth, "principalSubject");
         if (s) {
             actor = g->scratch.len;
-            ftl_lower_trim(&g->scratch, s);
-            ftl_buf_addch(&g->scratch, '\0');
+            ftl_lower_trim(&g->scratch, s);   /* NUL-terminated */
         }
         if ((s = text_in(meta, "callerIp", n1)) != NULL && ftl_ip_normalize(s, ipbuf))
             ip = ftl_buf_keep(&g->scratch, ipbuf);

@@ -12,15 +12,21 @@
 extern const struct ftl_importer ftl_importer_aws_cloudtrail;
 extern const struct ftl_importer ftl_importer_azure_activity;
 extern const struct ftl_importer ftl_importer_entra_signin;
+extern const struct ftl_importer ftl_importer_exchange_admin_audit;
+extern const struct ftl_importer ftl_importer_exchange_mailbox_audit;
 extern const struct ftl_importer ftl_importer_gcp_audit;
 extern const struct ftl_importer ftl_importer_m365_ual;
+extern const struct ftl_importer ftl_importer_windows_event_xml;
 
 const struct ftl_importer *const ftl_importers[] = {
     &ftl_importer_aws_cloudtrail,
     &ftl_importer_azure_activity,
     &ftl_importer_entra_signin,
+    &ftl_importer_exchange_admin_audit,
+    &ftl_importer_exchange_mailbox_audit,
     &ftl_importer_gcp_audit,
     &ftl_importer_m365_ual,
+    &ftl_importer_windows_event_xml,
     NULL,
 };
 
