@@ -110,6 +110,8 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     if (!s)
         s = ftl_xml_attr(ev, "LogonUserDisplayName");
     if (!s)
+        s = ftl_xml_attr(ev, "LogonUserDN");   /* Microsoft's own export sample */
+    if (!s)
         s = sid;
     if (s) {
         actor = m->scratch.len;

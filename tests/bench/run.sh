@@ -2,6 +2,9 @@
 # tests/bench/run.sh [N]                          - the UAL import benchmark
 # tests/bench/run.sh cloudtrail [FILES] [RECORDS] - CloudTrail: many small files
 #                                                   against one big one
+# tests/bench/run.sh incident [SCALE]             - the bundled incident at SCALE
+#                                                   (default 13: ~1,060,000 events
+#                                                   in every format), ftl import
 # (tests/bench/README.md)
 #
 # Builds a Release tree in build-bench/ and writes synthetic records (seed
@@ -27,6 +30,7 @@ sqlite3_bin="${FTL_BENCH_SQLITE3:-sqlite3}"
 usage() {
   echo "usage: tests/bench/run.sh [N]  (N: number of UAL records, default 500000)" >&2
   echo "       tests/bench/run.sh cloudtrail [FILES] [RECORDS]  (default 10000 files of 50)" >&2
+  echo "       tests/bench/run.sh incident [SCALE]  (default 13)" >&2
   exit 2
 }
 
@@ -65,6 +69,45 @@ if [ "${1:-}" = cloudtrail ]; then
              n, f, t / 1e6, b / 1e6, e - s, d }' >&2
   "$build/bench_import" -r "$rounds" --cloudtrail -n "$((files * per))" \
     -l "$case_dir/all.jsonl.gz" "$case_dir/tree" "$case_dir/all.json.gz" "$build/ftl"
+  exit
+fi
+
+if [ "${1:-}" = incident ]; then
+  scale="${2:-13}"
+  number "$scale"
+  [ $# -le 2 ] || usage
+  if [ ! -x /usr/bin/time ]; then
+    echo "run.sh: /usr/bin/time is needed for the peak RSS: apt-get install time" >&2
+    exit 1
+  fi
+  build_tools casegen
+  case_dir="$dir/incident-$scale-$seed"
+  rm -rf -- "$dir"/incident-*-*/
+  start=$EPOCHREALTIME
+  "$build/casegen" --seed "$seed" --scale "$scale" -o "$case_dir/evidence"
+  end=$EPOCHREALTIME
+  awk -v s="$start" -v e="$end" -v d="$case_dir/evidence" \
+    -v f="$(find "$case_dir/evidence" -type f | wc -l)" \
+    -v b="$(du -sb "$case_dir/evidence" | cut -f1)" \
+    'BEGIN { printf "generated the incident: %d files, %.1f MB in %.1f s: %s\n", f, b / 1e6, e - s, d }' >&2
+  for r in $(seq "$rounds"); do
+    rm -f "$case_dir/case.ftl"
+    start=$EPOCHREALTIME
+    set +e
+    /usr/bin/time -f "%M" -o "$case_dir/rss" "$build/ftl" import -q "$case_dir/case.ftl" \
+      "$case_dir/evidence" > "$case_dir/out" 2>&1
+    rc=$?
+    set -e
+    end=$EPOCHREALTIME
+    [ $rc -eq 0 ] || [ $rc -eq 3 ] || { cat "$case_dir/out" >&2; exit 1; }
+    events=$(sqlite3 "$case_dir/case.ftl" 'select count(*) from events')
+    awk -v n="$events" -v s="$start" -v e="$end" -v m="$(tail -1 "$case_dir/rss")" -v r="$r" \
+      'BEGIN { printf "round %d: ftl import %d events in %.2f s = %.0f events/s, peak RSS %.1f MB\n",
+               r, n, e - s, n / (e - s), m / 1024 }'
+  done
+  sqlite3 "$case_dir/case.ftl" "select 'evidence files ' || count(*) || ', duplicates ' || sum(duplicates) ||
+    ', rejected ' || sum(rejected) from evidence"
+  rm -f "$case_dir/case.ftl"
   exit
 fi
 

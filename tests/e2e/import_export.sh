@@ -150,6 +150,19 @@ expect_rc 0 "$FTL" export "$G" --actor ext-contractor@example.com --from 2023-06
 expect_grep "SetIamPolicy" "$T/out"
 expect_grep "receiveTimestamp (Cloud Logging, timestamp missing)" <("$FTL" export "$G")
 
+# --- XML: Exchange mailbox and admin exports, Windows event XML; the answer
+# keys in tests/data/{exchange_mailbox_audit,exchange_admin_audit,windows_event_xml}_manifest.json
+X="$T/xml.ftl"
+expect_rc 3 "$FTL" import "$X" "$FIXTURES/exchange_mailbox_audit" "$FIXTURES/exchange_admin_audit" \
+  "$FIXTURES/windows_event_xml"
+expect_grep "84 events added, 3 duplicates, 6 rejected" "$T/out"
+expect_grep "not well-formed XML" "$T/err"
+expect_eq "xml sources" "$(sql "$X" "select group_concat(source || ':' || n) from (select source, count(*) n from events group by source order by source)")" "exchange_admin_audit:26,exchange_mailbox_audit:22,windows_event_xml:36"
+expect_rc 3 "$FTL" import "$T/hostile_xml.ftl" "$TESTDATA/hostile_xml"
+expect_eq "hostile xml imports nothing" "$(sql "$T/hostile_xml.ftl" "select count(*) from events")|$(sql "$T/hostile_xml.ftl" "select count(*) from rejects")" "0|2"
+expect_rc 0 "$FTL" export "$X" --category mail_admin
+expect_grep "ForwardingSmtpAddress" "$T/out"
+
 # --- formats and --help on every subcommand
 expect_rc 0 "$FTL" formats
 expect_grep "m365_ual" "$T/out"
