@@ -2,6 +2,9 @@
 # tests/bench/run.sh [N]                          - the UAL import benchmark
 # tests/bench/run.sh cloudtrail [FILES] [RECORDS] - CloudTrail: many small files
 #                                                   against one big one
+# tests/bench/run.sh windows [N]                  - Windows event XML: N events
+#                                                   (default 1,000,000) as wevtutil
+#                                                   fragments
 # tests/bench/run.sh incident [SCALE]             - the bundled incident at SCALE
 #                                                   (default 13: ~1,060,000 events
 #                                                   in every format), ftl import
@@ -30,6 +33,7 @@ sqlite3_bin="${FTL_BENCH_SQLITE3:-sqlite3}"
 usage() {
   echo "usage: tests/bench/run.sh [N]  (N: number of UAL records, default 500000)" >&2
   echo "       tests/bench/run.sh cloudtrail [FILES] [RECORDS]  (default 10000 files of 50)" >&2
+  echo "       tests/bench/run.sh windows [N]  (default 1000000)" >&2
   echo "       tests/bench/run.sh incident [SCALE]  (default 13)" >&2
   exit 2
 }
@@ -69,6 +73,22 @@ if [ "${1:-}" = cloudtrail ]; then
              n, f, t / 1e6, b / 1e6, e - s, d }' >&2
   "$build/bench_import" -r "$rounds" --cloudtrail -n "$((files * per))" \
     -l "$case_dir/all.jsonl.gz" "$case_dir/tree" "$case_dir/all.json.gz" "$build/ftl"
+  exit
+fi
+
+if [ "${1:-}" = windows ]; then
+  n="${2:-1000000}"
+  number "$n"
+  [ $# -le 2 ] || usage
+  build_tools win_gen
+  file="$dir/win-$n-$seed.xml"
+  rm -f "$dir"/win-*.xml
+  start=$EPOCHREALTIME
+  "$build/win_gen" -o "$file" "$n" "$seed"
+  end=$EPOCHREALTIME
+  awk -v n="$n" -v b="$(stat -c %s "$file")" -v s="$start" -v e="$end" -v f="$file" \
+    'BEGIN { printf "generated %d events (%.1f MB) in %.1f s: %s\n", n, b / 1e6, e - s, f }' >&2
+  "$build/bench_import" -r "$rounds" --xml "$file" "$build/ftl"
   exit
 fi
 
