@@ -11,7 +11,7 @@
  * The parameters and modified properties go into attrs as they are: the
  * forwarding, inbox-rule and audit settings findings look for are there.
  * The export has no event id: the native id is caller, cmdlet, object and
- * run date (docs/mapping.md).
+ * run date in UTC (docs/mapping.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +37,7 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     const xmlNode *list, *c;
     const char *s, *caller, *cmdlet, *object, *when, *ok;
     size_t actor = FTL_BUF_NONE, native;
+    char utc[FTL_TIME_ISO_LEN + 1];
     int n;
 
     memset(&e, 0, sizeof e);
@@ -59,9 +60,10 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
         actor = a->scratch.len;
         ftl_lower_trim(&a->scratch, caller);   /* NUL-terminated */
     }
+    ftl_time_format(e.ts_us, utc);   /* UTC: exports from any time zone agree */
     native = a->scratch.len;
     ftl_buf_addf(&a->scratch, "%s/%s/%s/%s", caller ? caller : "", cmdlet ? cmdlet : "",
-                 object ? object : "", when);
+                 object ? object : "", utc);
     ftl_buf_addch(&a->scratch, '\0');
 
     e.f[FTL_F_SOURCE] = "exchange_admin_audit";

@@ -9,7 +9,8 @@
  *
  * Everything is in attributes; times carry the exporting server's local
  * offset and become UTC. The export has no event id: the native id is made
- * from mailbox, time, operation and the logon user's SID (docs/mapping.md).
+ * from mailbox, UTC time, operation and the logon user's SID
+ * (docs/mapping.md).
  */
 #include <stdio.h>
 #include <string.h>
@@ -87,7 +88,7 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     struct ftl_jw w;
     const char *s, *op, *when, *guid, *sid;
     size_t actor = FTL_BUF_NONE, ip = FTL_BUF_NONE, native, subjects, folders;
-    char ipbuf[FTL_IP_MAX];
+    char ipbuf[FTL_IP_MAX], utc[FTL_TIME_ISO_LEN + 1];
     int items = 0, nfolders = 0, i;
 
     memset(&e, 0, sizeof e);
@@ -119,8 +120,11 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     }
     if ((s = ftl_xml_attr(ev, "ClientIPAddress")) != NULL && ftl_ip_normalize(s, ipbuf))
         ip = ftl_buf_keep(&m->scratch, ipbuf);
+    /* the time in UTC: the same entry exported by servers in other time
+     * zones is the same event */
+    ftl_time_format(e.ts_us, utc);
     native = m->scratch.len;
-    ftl_buf_addf(&m->scratch, "%s/%s/%s/%s", guid ? guid : "", when, op ? op : "", sid ? sid : "");
+    ftl_buf_addf(&m->scratch, "%s/%s/%s/%s", guid ? guid : "", utc, op ? op : "", sid ? sid : "");
     ftl_buf_addch(&m->scratch, '\0');
     subjects = join_children(&m->scratch, ftl_xml_child(ev, "SourceItems"), "Subject", &items);
     folders = join_children(&m->scratch, ftl_xml_child(ev, "SourceFolders"), "FolderPathName",

@@ -75,7 +75,7 @@ static void test_exchange_admin_audit_mapping(void)
     CU_ASSERT_STRING_EQUAL(c.ev[0].f[FTL_F_TARGET], "example.org/Users/D Okafor");
     CU_ASSERT_STRING_EQUAL(c.ev[0].f[FTL_F_NATIVE_ID],
                            "example.org/Users/Exchange Admin/Set-Mailbox/example.org/Users/D Okafor/"
-                           "2023-06-20T14:05:11+02:00");
+                           "2023-06-20T12:05:11.000000Z");
     a = attrs_of(&c.ev[0]);
     p = cJSON_GetObjectItem(a, "parameters");
     CU_ASSERT_STRING_EQUAL(ftl_json_str(p, "ForwardingSmtpAddress"), "smtp:archive-sync@example.com");

@@ -79,7 +79,7 @@ static void test_exchange_mailbox_audit_mapping(void)
     CU_ASSERT_STRING_EQUAL(c.ev[0].f[FTL_F_SRC_IP], "198.51.100.7");
     CU_ASSERT_STRING_EQUAL(c.ev[0].f[FTL_F_USER_AGENT], "Client=MSExchangeRPC");
     CU_ASSERT_STRING_EQUAL(c.ev[0].f[FTL_F_NATIVE_ID],
-                           "4b2f5c8e-1111-4222-8333-944455556666/2023-06-18T23:20:30.9999999-07:00/"
+                           "4b2f5c8e-1111-4222-8333-944455556666/2023-06-19T06:20:30.999999Z/"
                            "HardDelete/S-1-5-21-1-2-3-1105");
     a = attrs_of(&c.ev[0]);
     CU_ASSERT_EQUAL(cJSON_GetObjectItem(a, "item_count")->valueint, 3);
