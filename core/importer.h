@@ -10,6 +10,7 @@
 #define FTL_IMPORTER_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "error.h"
 #include "event.h"
@@ -70,6 +71,15 @@ struct ftl_importer {
      */
     ftl_rc (*import)(struct ftl_import *imp);
 };
+
+/* An empty event for rec: every field NULL, the record's number and bytes set. */
+static inline void ftl_event_init(struct ftl_event *e, const struct ftl_record *rec)
+{
+    memset(e, 0, sizeof *e);
+    e->record_no = rec->no;
+    e->raw = rec->data;
+    e->raw_len = rec->len;
+}
 
 /* Rejects rec through imp->sink with a printf-style reason (what is wrong
  * first); the record's bytes go with it. Returns the sink's answer. */

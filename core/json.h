@@ -25,7 +25,8 @@
 cJSON *ftl_json_parse(const char *p, size_t len, size_t *bad_at);
 
 /* The string value of key (case-insensitive), or NULL if absent or not a
- * string. An empty string counts as absent. */
+ * string. An empty string counts as absent. obj may be NULL or not an
+ * object (then NULL too), so nested lookups need no checks in between. */
 const char *ftl_json_str(const cJSON *obj, const char *key);
 
 /* The first of keys (NULL-terminated list) that holds a non-empty string. */

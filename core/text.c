@@ -65,11 +65,7 @@ const char *ftl_ip_normalize(const char *s, char *out)
             canon(s, (size_t)(colon - s), out))
             return out;
     }
-    if (n >= FTL_IP_MAX) {
-        n = FTL_IP_MAX - 1;
-        while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;   /* never cut a UTF-8 sequence in half */
-    }
+    n = ftl_utf8_cut(s, n, FTL_IP_MAX - 1);
     memcpy(out, s, n);
     out[n] = '\0';
     return out;
@@ -114,4 +110,14 @@ void ftl_header_norm(const char *s, size_t len, char *out, size_t outlen)
         out[o++] = (char)tolower(c);
     }
     out[o] = '\0';
+}
+
+size_t ftl_utf8_cut(const char *s, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    n = max;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;   /* s[n] continues a character: cut before it starts */
+    return n;
 }

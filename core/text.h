@@ -28,4 +28,8 @@ const char *ftl_lower_trim(struct ftl_buf *b, const char *s);
  * into one, lower-case. Writes into out (outlen bytes, truncating). */
 void ftl_header_norm(const char *s, size_t len, char *out, size_t outlen);
 
+/* The longest length <= max at which s (n bytes, valid UTF-8) can be cut
+ * without splitting a character: n itself when n <= max. */
+size_t ftl_utf8_cut(const char *s, size_t n, size_t max);
+
 #endif

@@ -67,11 +67,6 @@ static size_t keep(struct ct *c, const char *s)
 #define NO_OFF ((size_t)-1)
 #define AT(c, off) ((off) == NO_OFF ? NULL : (c)->scratch.data + (off))
 
-static const char *str_in(const cJSON *obj, const char *key)
-{
-    return obj ? ftl_json_str(obj, key) : NULL;
-}
-
 /*
  * Normalizes one CloudTrail record. fallback_time is lookup-events'
  * EventTime (local offset) for records whose eventTime is missing.
@@ -87,13 +82,10 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
     char ipbuf[FTL_IP_MAX], num[32];
     int signin, failed, i;
 
-    memset(&ev, 0, sizeof ev);
+    ftl_event_init(&ev, rec);
     ftl_json_pick(&keys, r, k);
     ftl_buf_reset(&c->scratch);
     ftl_buf_reset(&c->attrs);
-    ev.record_no = rec->no;
-    ev.raw = rec->data;
-    ev.raw_len = rec->len;
 
     if ((s = ftl_json_sval(k[K_EVENTTIME])) != NULL) {
         if (ftl_time_parse_iso8601(s, strlen(s), &ev.ts_us) != 0)
@@ -126,14 +118,14 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
     }
 
     uid = cJSON_IsObject(k[K_USERIDENTITY]) ? k[K_USERIDENTITY] : NULL;
-    type = str_in(uid, "type");
-    s = str_in(uid, "arn");
+    type = ftl_json_str(uid, "type");
+    s = ftl_json_str(uid, "arn");
     if (!s)
-        s = str_in(uid, "userName");
+        s = ftl_json_str(uid, "userName");
     if (!s)
-        s = str_in(uid, "principalId");
+        s = ftl_json_str(uid, "principalId");
     if (!s && type && strcmp(type, "AWSService") == 0)
-        s = str_in(uid, "invokedBy");
+        s = ftl_json_str(uid, "invokedBy");
     if (s) {
         actor_off = c->scratch.len;
         ftl_lower_trim(&c->scratch, s);
@@ -154,7 +146,7 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
     signin = (name && strcmp(name, "ConsoleLogin") == 0) ||
              (ftl_json_sval(k[K_EVENTTYPE]) &&
               strcasecmp(ftl_json_sval(k[K_EVENTTYPE]), "AwsConsoleSignIn") == 0);
-    login = str_in(resp, "ConsoleLogin");
+    login = ftl_json_str(resp, "ConsoleLogin");
     failed = ftl_json_sval(k[K_ERRORCODE]) != NULL || (login && strcmp(login, "Failure") == 0);
 
     ev.f[FTL_F_SOURCE] = "aws_cloudtrail";
@@ -165,7 +157,7 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
     ev.f[FTL_F_TARGET] = AT(c, target_off);
     ev.f[FTL_F_SRC_IP] = AT(c, ip_off);
     ev.f[FTL_F_USER_AGENT] = ftl_json_sval(k[K_USERAGENT]);
-    ev.f[FTL_F_SESSION_KEY] = str_in(uid, "accessKeyId");
+    ev.f[FTL_F_SESSION_KEY] = ftl_json_str(uid, "accessKeyId");
     ev.f[FTL_F_CORRELATION_ID] = ftl_json_sval(k[K_REQUESTID]);
     ev.f[FTL_F_NATIVE_ID] = ftl_json_sval(k[K_EVENTID]);
     if (!ev.f[FTL_F_NATIVE_ID])
@@ -173,22 +165,22 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
 
     sctx = uid ? cJSON_GetObjectItem(uid, "sessionContext") : NULL;
     sattr = sctx ? cJSON_GetObjectItem(sctx, "attributes") : NULL;
-    mfa = str_in(sattr, "mfaAuthenticated");
+    mfa = ftl_json_str(sattr, "mfaAuthenticated");
     if (!mfa && cJSON_IsObject(k[K_ADDITIONAL]))
         mfa = ftl_json_scalar(cJSON_GetObjectItem(k[K_ADDITIONAL], "MFAUsed"), num);
 
     ftl_jw_begin(&w, &c->attrs);
     s = ftl_json_sval(k[K_RECIPIENTACCOUNT]);
-    ftl_jw_str(&w, "account", s ? s : str_in(uid, "accountId"));
+    ftl_jw_str(&w, "account", s ? s : ftl_json_str(uid, "accountId"));
     ftl_jw_str(&w, "region", ftl_json_sval(k[K_REGION]));
     ftl_jw_str(&w, "identity_type", type);
-    ftl_jw_str(&w, "user_name", str_in(uid, "userName"));
-    ftl_jw_str(&w, "invoked_by", str_in(uid, "invokedBy"));
+    ftl_jw_str(&w, "user_name", ftl_json_str(uid, "userName"));
+    ftl_jw_str(&w, "invoked_by", ftl_json_str(uid, "invokedBy"));
     if (sctx) {
         const cJSON *issuer = cJSON_GetObjectItem(sctx, "sessionIssuer");
 
-        ftl_jw_str(&w, "session_issuer", str_in(issuer, "arn"));
-        ftl_jw_str(&w, "session_created", str_in(sattr, "creationDate"));
+        ftl_jw_str(&w, "session_issuer", ftl_json_str(issuer, "arn"));
+        ftl_jw_str(&w, "session_created", ftl_json_str(sattr, "creationDate"));
     }
     ftl_jw_str(&w, "mfa_authenticated", mfa);
     ftl_jw_str(&w, "read_only", ftl_json_scalar(k[K_READONLY], num));
@@ -203,9 +195,9 @@ static ftl_rc normalize(struct ct *c, const cJSON *r, const struct ftl_record *r
         const cJSON *role = cJSON_GetObjectItem(resp, "assumedRoleUser");
 
         ftl_jw_str(&w, "issued_access_key",
-                   str_in(cred, "accessKeyId") ? str_in(cred, "accessKeyId")
-                                               : str_in(key, "accessKeyId"));
-        ftl_jw_str(&w, "assumed_role_arn", str_in(role, "arn"));
+                   ftl_json_str(cred, "accessKeyId") ? ftl_json_str(cred, "accessKeyId")
+                                               : ftl_json_str(key, "accessKeyId"));
+        ftl_jw_str(&w, "assumed_role_arn", ftl_json_str(role, "arn"));
     }
     ftl_jw_str(&w, "time_source", time_source);
     ftl_jw_end(&w);

@@ -101,11 +101,6 @@ static const char *text_of(const cJSON *v, char *num)
     return s && *s ? s : NULL;
 }
 
-static const char *str_in(const cJSON *obj, const char *key)
-{
-    return cJSON_IsObject(obj) ? ftl_json_str(obj, key) : NULL;
-}
-
 /* An object member, or a JSON object inside a string (Log Analytics'
  * Claims / Authorization columns), parsed into this record's arena. */
 static const cJSON *object_of(const cJSON *v)
@@ -188,13 +183,10 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     char ipbuf[FTL_IP_MAX], n1[32], n2[32], n3[32], n4[32], n5[32];
     int i;
 
-    memset(&ev, 0, sizeof ev);
+    ftl_event_init(&ev, rec);
     ftl_json_pick(&keys, r, k);
     ftl_buf_reset(&a->scratch);
     ftl_buf_reset(&a->attrs);
-    ev.record_no = rec->no;
-    ev.raw = rec->data;
-    ev.raw_len = rec->len;
     variant = variant_of(k);
     if (!a->variant)
         a->variant = variant;
@@ -268,8 +260,8 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     ev.f[FTL_F_ACTOR] = ftl_buf_at(&a->scratch, actor);
     ev.f[FTL_F_TARGET] = resid;
     ev.f[FTL_F_SRC_IP] = ftl_buf_at(&a->scratch, ip);
-    ev.f[FTL_F_APP_ID] = str_in(claims, "appid");
-    ev.f[FTL_F_TOKEN_ID] = str_in(claims, "uti");
+    ev.f[FTL_F_APP_ID] = ftl_json_str(claims, "appid");
+    ev.f[FTL_F_TOKEN_ID] = ftl_json_str(claims, "uti");
     ev.f[FTL_F_CORRELATION_ID] = corr;
     ev.f[FTL_F_NATIVE_ID] = ftl_buf_at(&a->scratch, native);
 
@@ -285,16 +277,16 @@ static ftl_rc normalize(struct az *a, const cJSON *r, const struct ftl_record *r
     ftl_jw_str(&w, "tenant", text_of(first(k, K_TENANT, K_TENANT_, K_COUNT), n5));
     ftl_jw_str(&w, "location", text_of(k[K_LOCATION], n5));
     ftl_jw_str(&w, "operation_id", text_of(first(k, K_OPID, K_OPID_, K_COUNT), n5));
-    ftl_jw_str(&w, "http_method", str_in(http, "method"));
-    ftl_jw_str(&w, "authz_action", str_in(authz, "action"));
-    ftl_jw_str(&w, "authz_scope", str_in(authz, "scope"));
-    s = str_in(authz, "role");
+    ftl_jw_str(&w, "http_method", ftl_json_str(http, "method"));
+    ftl_jw_str(&w, "authz_action", ftl_json_str(authz, "action"));
+    ftl_jw_str(&w, "authz_scope", ftl_json_str(authz, "scope"));
+    s = ftl_json_str(authz, "role");
     if (!s && cJSON_IsObject(authz))
-        s = str_in(cJSON_GetObjectItem(authz, "evidence"), "role");
+        s = ftl_json_str(cJSON_GetObjectItem(authz, "evidence"), "role");
     ftl_jw_str(&w, "role", s);
-    ftl_jw_str(&w, "token_ip", str_in(claims, "ipaddr"));
-    ftl_jw_str(&w, "identity_type", str_in(claims, "idtyp"));
-    ftl_jw_str(&w, "auth_methods", str_in(claims, "http://schemas.microsoft.com/claims/authnmethodsreferences"));
+    ftl_jw_str(&w, "token_ip", ftl_json_str(claims, "ipaddr"));
+    ftl_jw_str(&w, "identity_type", ftl_json_str(claims, "idtyp"));
+    ftl_jw_str(&w, "auth_methods", ftl_json_str(claims, "http://schemas.microsoft.com/claims/authnmethodsreferences"));
     if (!text_of(first(k, K_EVENTDATAID, K_EVENT_DATA_ID, K_COUNT), n5))
         ftl_jw_str(&w, "native_id_from", "correlationId/operationName/resultType/time/resourceId");
     ftl_jw_end(&w);

@@ -141,13 +141,10 @@ static ftl_rc normalize(struct entra *e, const cJSON *s, const struct ftl_record
     int failed;
     size_t i;
 
-    memset(&ev, 0, sizeof ev);
+    ftl_event_init(&ev, rec);
     ftl_json_pick(&keys, s, k);
     ftl_buf_reset(&e->scratch);
     ftl_buf_reset(&e->attrs);
-    ev.record_no = rec->no;
-    ev.raw = rec->data;
-    ev.raw_len = rec->len;
 
     if ((t = ftl_json_sval(k[K_CREATED])) != NULL) {
         if (parse_time(t, &ev.ts_us) != 0)

@@ -40,12 +40,9 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     char utc[FTL_TIME_ISO_LEN + 1];
     int n;
 
-    memset(&e, 0, sizeof e);
+    ftl_event_init(&e, rec);
     ftl_buf_reset(&a->scratch);
     ftl_buf_reset(&a->attrs);
-    e.record_no = rec->no;
-    e.raw = rec->data;
-    e.raw_len = rec->len;
 
     when = ftl_xml_attr(ev, "RunDate");
     if (!when)

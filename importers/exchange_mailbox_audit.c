@@ -41,7 +41,7 @@ struct mbx {
 static size_t join_children(struct ftl_buf *b, const xmlNode *list, const char *attr, int *count)
 {
     const xmlNode *c;
-    size_t off = b->len, n;
+    size_t off = b->len;
     const char *v;
     int k = 0;
 
@@ -59,13 +59,7 @@ static size_t join_children(struct ftl_buf *b, const xmlNode *list, const char *
     }
     if (k == 0)
         return FTL_BUF_NONE;
-    n = b->len - off;
-    if (n > LIST_MAX) {
-        n = LIST_MAX;
-        while (n > 0 && ((unsigned char)b->data[off + n] & 0xC0) == 0x80)
-            n--;
-        b->len = off + n;
-    }
+    b->len = off + ftl_utf8_cut(b->data + off, b->len - off, LIST_MAX);
     ftl_buf_addch(b, '\0');
     return off;
 }
@@ -91,12 +85,9 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
     char ipbuf[FTL_IP_MAX], utc[FTL_TIME_ISO_LEN + 1];
     int items = 0, nfolders = 0, i;
 
-    memset(&e, 0, sizeof e);
+    ftl_event_init(&e, rec);
     ftl_buf_reset(&m->scratch);
     ftl_buf_reset(&m->attrs);
-    e.record_no = rec->no;
-    e.raw = rec->data;
-    e.raw_len = rec->len;
 
     when = ftl_xml_attr(ev, "LastAccessed");
     if (!when)

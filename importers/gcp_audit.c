@@ -43,11 +43,6 @@ struct gcp {
     struct ftl_buf scratch, attrs;
 };
 
-static const char *str_in(const cJSON *obj, const char *key)
-{
-    return cJSON_IsObject(obj) ? ftl_json_str(obj, key) : NULL;
-}
-
 static const cJSON *obj_in(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItem(obj, key) : NULL;
@@ -103,14 +98,9 @@ static int split_logname(struct ftl_buf *b, const char *name, size_t *parent, si
 /* Appends at most max bytes of s to b, cut at a UTF-8 character boundary. */
 static size_t keep_prefix(struct ftl_buf *b, const char *s, size_t max)
 {
-    size_t n = strlen(s), off = b->len;
+    size_t off = b->len;
 
-    if (n > max) {
-        n = max;
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-            n--;
-    }
-    ftl_buf_add(b, s, n);
+    ftl_buf_add(b, s, ftl_utf8_cut(s, strlen(s), max));
     ftl_buf_addch(b, '\0');
     return off;
 }
@@ -127,8 +117,8 @@ static size_t binding_deltas(struct ftl_buf *b, const cJSON *pp)
     if (!delta)
         return FTL_BUF_NONE;
     cJSON_ArrayForEach(d, cJSON_GetObjectItem(delta, "bindingDeltas")) {
-        const char *action = str_in(d, "action"), *role = str_in(d, "role");
-        const char *member = str_in(d, "member");
+        const char *action = ftl_json_str(d, "action"), *role = ftl_json_str(d, "role");
+        const char *member = ftl_json_str(d, "member");
 
         ftl_buf_addf(b, "%s%s %s %s", n++ ? "; " : "", action ? action : "?",
                      role ? role : "?", member ? member : "?");
@@ -148,10 +138,10 @@ static size_t delegation(struct ftl_buf *b, const cJSON *auth)
     int n = 0;
 
     cJSON_ArrayForEach(d, list) {
-        const char *who = str_in(obj_in(d, "firstPartyPrincipal"), "principalEmail");
+        const char *who = ftl_json_str(obj_in(d, "firstPartyPrincipal"), "principalEmail");
 
         if (!who)
-            who = str_in(d, "principalSubject");
+            who = ftl_json_str(d, "principalSubject");
         if (who)
             ftl_buf_addf(b, "%s%s", n++ ? ", " : "", who);
     }
@@ -171,13 +161,10 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
     size_t ip = FTL_BUF_NONE, deltas = FTL_BUF_NONE, chain = FTL_BUF_NONE, msg = FTL_BUF_NONE;
     char ipbuf[FTL_IP_MAX], n1[32], n2[32], n3[32], n4[32];
 
-    memset(&ev, 0, sizeof ev);
+    ftl_event_init(&ev, rec);
     ftl_json_pick(&keys, r, k);
     ftl_buf_reset(&g->scratch);
     ftl_buf_reset(&g->attrs);
-    ev.record_no = rec->no;
-    ev.raw = rec->data;
-    ev.raw_len = rec->len;
 
     if ((s = ftl_json_sval(k[K_TIMESTAMP])) != NULL) {
         if (ftl_time_parse_iso8601(s, strlen(s), &ev.ts_us) != 0)
@@ -200,9 +187,9 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
     meta = obj_in(pp, "requestMetadata");
     status = obj_in(pp, "status");
     if (pp) {
-        s = str_in(auth, "principalEmail");
+        s = ftl_json_str(auth, "principalEmail");
         if (!s)
-            s = str_in(auth, "principalSubject");
+            s = ftl_json_str(auth, "principalSubject");
         if (s) {
             actor = g->scratch.len;
             ftl_lower_trim(&g->scratch, s);   /* NUL-terminated */
@@ -215,7 +202,7 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
         authz = cJSON_GetObjectItem(pp, "authorizationInfo");
         cJSON_ArrayForEach(z, authz) {
             if (!perm)
-                perm = str_in(z, "permission");
+                perm = ftl_json_str(z, "permission");
             /* one permission refused is what matters */
             if (cJSON_IsFalse(cJSON_GetObjectItem(z, "granted")))
                 granted = "false";
@@ -225,7 +212,7 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
     } else {
         s = ftl_json_sval(k[K_TEXT]);
         if (!s)
-            s = str_in(k[K_JSON], "message");
+            s = ftl_json_str(k[K_JSON], "message");
         if (s)
             msg = keep_prefix(&g->scratch, s, MESSAGE_MAX);
     }
@@ -236,20 +223,20 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
         ev.f[FTL_F_ACTION] = text_in(pp, "methodName", n3);
         ev.f[FTL_F_OUTCOME] = code && strcmp(code, "0") != 0 ? "failure" : "success";
         ev.f[FTL_F_ACTOR] = ftl_buf_at(&g->scratch, actor);
-        ev.f[FTL_F_TARGET] = str_in(pp, "resourceName");
+        ev.f[FTL_F_TARGET] = ftl_json_str(pp, "resourceName");
         ev.f[FTL_F_SRC_IP] = ftl_buf_at(&g->scratch, ip);
-        ev.f[FTL_F_USER_AGENT] = str_in(meta, "callerSuppliedUserAgent");
-        ev.f[FTL_F_SESSION_KEY] = str_in(auth, "serviceAccountKeyName");
+        ev.f[FTL_F_USER_AGENT] = ftl_json_str(meta, "callerSuppliedUserAgent");
+        ev.f[FTL_F_SESSION_KEY] = ftl_json_str(auth, "serviceAccountKeyName");
     } else {
         ev.f[FTL_F_CATEGORY] = FTL_CAT_OTHER;
         ev.f[FTL_F_ACTION] = ftl_buf_at(&g->scratch, log_id);
         ev.f[FTL_F_OUTCOME] = "unknown";
     }
-    ev.f[FTL_F_CORRELATION_ID] = str_in(k[K_OPERATION], "id");
+    ev.f[FTL_F_CORRELATION_ID] = ftl_json_str(k[K_OPERATION], "id");
     ev.f[FTL_F_NATIVE_ID] = text_in(r, "insertId", n4);
 
     ftl_jw_begin(&w, &g->attrs);
-    ftl_jw_str(&w, "service", str_in(pp, "serviceName"));
+    ftl_jw_str(&w, "service", ftl_json_str(pp, "serviceName"));
     s = ftl_buf_at(&g->scratch, log_id);
     if (s && strncmp(s, "cloudaudit.googleapis.com/", 26) == 0)
         ftl_jw_str(&w, "log_type", s + 26);
@@ -257,15 +244,15 @@ static ftl_rc normalize(struct gcp *g, const cJSON *r, const struct ftl_record *
         ftl_jw_str(&w, "log_id", s);
     ftl_jw_str(&w, "log_parent", ftl_buf_at(&g->scratch, parent));
     ftl_jw_str(&w, "severity", ftl_json_sval(k[K_SEVERITY]));
-    ftl_jw_str(&w, "resource_type", str_in(k[K_RESOURCE], "type"));
-    ftl_jw_str(&w, "project", str_in(obj_in(k[K_RESOURCE], "labels"), "project_id"));
-    ftl_jw_str(&w, "principal_subject", str_in(auth, "principalSubject"));
+    ftl_jw_str(&w, "resource_type", ftl_json_str(k[K_RESOURCE], "type"));
+    ftl_jw_str(&w, "project", ftl_json_str(obj_in(k[K_RESOURCE], "labels"), "project_id"));
+    ftl_jw_str(&w, "principal_subject", ftl_json_str(auth, "principalSubject"));
     ftl_jw_str(&w, "delegation_chain", ftl_buf_at(&g->scratch, chain));
-    ftl_jw_str(&w, "caller_network", str_in(meta, "callerNetwork"));
+    ftl_jw_str(&w, "caller_network", ftl_json_str(meta, "callerNetwork"));
     ftl_jw_str(&w, "permission", perm);
     ftl_jw_str(&w, "granted", granted);
     ftl_jw_str(&w, "status_code", code);
-    ftl_jw_str(&w, "status_message", str_in(status, "message"));
+    ftl_jw_str(&w, "status_message", ftl_json_str(status, "message"));
     ftl_jw_str(&w, "binding_deltas", ftl_buf_at(&g->scratch, deltas));
     ftl_jw_str(&w, "message", ftl_buf_at(&g->scratch, msg));
     ftl_jw_str(&w, "time_source", time_source);

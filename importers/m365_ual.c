@@ -294,13 +294,10 @@ static ftl_rc normalize(struct ual *u, const cJSON *a, enum variant v,
     int rt, i;
     ftl_rc rc = FTL_OK;
 
-    memset(&ev, 0, sizeof ev);
+    ftl_event_init(&ev, rec);
     ftl_json_pick(&keys, a, k);
     ftl_buf_reset(&u->scratch);
     ftl_buf_reset(&u->attrs);
-    ev.record_no = rec->no;
-    ev.raw = rec->data;
-    ev.raw_len = rec->len;
 
     /* Time: AuditData.CreationTime is the UTC truth; CSV CreationDate is
      * locale display text, used only when CreationTime is missing. */

@@ -163,12 +163,9 @@ static ftl_rc record(void *ctx, const xmlNode *ev, const struct ftl_record *rec)
 
     if (strcmp((const char *)ev->name, "Event") != 0)
         return ftl_import_reject(w->imp, rec, "not an <Event> element");
-    memset(&e, 0, sizeof e);
+    ftl_event_init(&e, rec);
     ftl_buf_reset(&w->scratch);
     ftl_buf_reset(&w->attrs);
-    e.record_no = rec->no;
-    e.raw = rec->data;
-    e.raw_len = rec->len;
 
     sys = ftl_xml_child(ev, "System");
     if (!sys)

@@ -360,6 +360,23 @@ static void test_text_header_norm_truncation_is_a_prefix(void)
     CU_ASSERT_EQUAL(bad, 0);
 }
 
+/* Cutting text to a byte budget never splits a character. */
+static void test_text_utf8_cut(void)
+{
+    static const char s[] = "ab\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";   /* a b é € 😀 z */
+    size_t n = sizeof s - 1;
+
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 100), n);       /* fits */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, n), n);
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 2), 2);         /* before é */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 3), 2);         /* inside é */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 4), 4);         /* after é */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 6), 4);         /* inside € */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 10), 7);        /* inside the 4-byte emoji */
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 11), 11);
+    CU_ASSERT_EQUAL(ftl_utf8_cut(s, n, 0), 0);
+}
+
 static const struct ftl_test tests[] = {
     {"test_text_ip_ipv4", test_text_ip_ipv4},
     {"test_text_ip_ipv4_with_port", test_text_ip_ipv4_with_port},
@@ -379,6 +396,7 @@ static const struct ftl_test tests[] = {
     {"test_text_header_norm_uses_len_only", test_text_header_norm_uses_len_only},
     {"test_text_header_norm_small_outlen_never_overflows", test_text_header_norm_small_outlen_never_overflows},
     {"test_text_header_norm_truncation_is_a_prefix", test_text_header_norm_truncation_is_a_prefix},
+    {"test_text_utf8_cut", test_text_utf8_cut},
     {NULL, NULL},
 };
 
