@@ -36,7 +36,8 @@ static void split_free(struct split *s)
 }
 
 /* Writes text to a scratch file and splits it into name elements. */
-static void split_text(struct split *s, const char *text, size_t len, const char *name)
+static void split_text_max(struct split *s, const char *text, size_t len, const char *name,
+                           size_t max_record)
 {
     static const char *dir;
     static int k;
@@ -55,7 +56,7 @@ static void split_text(struct split *s, const char *text, size_t len, const char
     test_write_file(path, text, len);
     memset(s, 0, sizeof *s);
     CU_ASSERT_FATAL(ftl_reader_open(path, &r, NULL) == FTL_OK);
-    ftl_input_init(&in, r, path, 0);
+    ftl_input_init(&in, r, path, max_record);
     while (ftl_input_xml(&in, name, &rec)) {
         CU_ASSERT_FATAL(s->n < MAXREC);
         s->rec[s->n] = ftl_xstrndup(rec.data, rec.len);
@@ -65,6 +66,11 @@ static void split_text(struct split *s, const char *text, size_t len, const char
     }
     ftl_input_free(&in);
     ftl_reader_free(r);
+}
+
+static void split_text(struct split *s, const char *text, size_t len, const char *name)
+{
+    split_text_max(s, text, len, name, 0);
 }
 
 static void test_xml_fragments_without_root(void)
@@ -155,6 +161,30 @@ static void test_xml_records_across_window_fills(void)
         CU_ASSERT(strlen(s.rec[i]) > (size_t)1 << 20);
         CU_ASSERT_STRING_EQUAL(s.rec[i] + strlen(s.rec[i]) - 18, "]]></Data></Event>");
     }
+    split_free(&s);
+    ftl_buf_free(&b);
+}
+
+/* A record over the limit is handed out cut (its head kept) and marked;
+ * the records after it are whole. */
+static void test_xml_record_over_the_limit(void)
+{
+    struct ftl_buf b = { 0 };
+    struct split s;
+    int k;
+
+    ftl_buf_addstr(&b, "<Events><Event n=\"1\"><Data>small</Data></Event><Event n=\"2\"><Data>");
+    for (k = 0; k < 300000; k++)
+        ftl_buf_addstr(&b, "0123456789<b>x</b>");   /* about 5.4 MB of markup */
+    ftl_buf_addstr(&b, "</Data></Event><Event n=\"3\"/></Events>");
+    split_text_max(&s, b.data, b.len, "Event", (size_t)1 << 20);
+    CU_ASSERT_EQUAL_FATAL(s.n, 3);
+    CU_ASSERT_EQUAL(s.problem[0], FTL_OK);
+    CU_ASSERT_EQUAL(s.problem[1], FTL_ETOOBIG);
+    CU_ASSERT_EQUAL(strncmp(s.rec[1], "<Event n=\"2\">", 13), 0);
+    CU_ASSERT(strlen(s.rec[1]) <= (size_t)64 << 10);
+    CU_ASSERT_EQUAL(s.problem[2], FTL_OK);
+    CU_ASSERT_STRING_EQUAL(s.rec[2], "<Event n=\"3\"/>");
     split_free(&s);
     ftl_buf_free(&b);
 }
@@ -262,6 +292,7 @@ static const struct ftl_test tests[] = {
     { "file_ends_inside_a_record", test_xml_file_ends_inside_a_record },
     { "no_records", test_xml_no_records },
     { "records_across_window_fills", test_xml_records_across_window_fills },
+    { "record_over_the_limit", test_xml_record_over_the_limit },
     { "parse_and_helpers", test_xml_parse_and_helpers },
     { "parse_reports_the_first_error", test_xml_parse_reports_the_first_error },
     { "billion_laughs_and_xxe_rejected", test_xml_billion_laughs_and_xxe_rejected },
