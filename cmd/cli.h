@@ -59,8 +59,9 @@ void ftl_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct ftl_filter;
 int ftl_cli_time(const char *opt, const char *v, int64_t *ts);
 int ftl_cli_filter(const struct ftl_cmd *me, const struct ftl_args *a, struct ftl_filter *f);
+int ftl_cli_duration(const char *opt, const char *v, int64_t *us);
 
-extern const struct ftl_cmd ftl_cmd_export, ftl_cmd_formats, ftl_cmd_import,
-    ftl_cmd_info;
+extern const struct ftl_cmd ftl_cmd_correlate, ftl_cmd_export, ftl_cmd_formats,
+    ftl_cmd_import, ftl_cmd_info, ftl_cmd_sessions;
 
 #endif

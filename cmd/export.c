@@ -3,8 +3,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../core/correlate.h"
 #include "../core/ftltime.h"
 #include "../core/query.h"
 #include "../core/store.h"
@@ -19,6 +21,8 @@ static const struct ftl_opt opts[] = {
     { "actor", 0, "USER", "only events by USER (case-insensitive)" },
     { "ip", 0, "ADDR", "only events from source address ADDR" },
     { "category", 0, "CAT", "only events of category CAT (signin, mailbox, mail_admin, directory, file, cloud, host, other)" },
+    { "session", 0, "ID", "only events of session ID (see ftl sessions)" },
+    { "link-state", 0, "STATE", "only events in link state STATE (signin, failed_signin, linked, no_issuance_record, unlinkable)" },
     { 0 }
 };
 
@@ -54,6 +58,24 @@ int ftl_cli_filter(const struct ftl_cmd *me, const struct ftl_args *a, struct ft
                 "file, cloud, host, other", f->category);
         return -1;
     }
+    if ((v = ftl_arg(me, a, "session")) != NULL) {
+        char *end;
+        long long id = strtoll(v, &end, 10);
+
+        if (!*v || *end || id <= 0) {
+            ftl_say("--session: '%s' is not a session id (a number from `ftl sessions`)", v);
+            return -1;
+        }
+        f->session = id;
+    }
+    if ((v = ftl_arg(me, a, "link-state")) != NULL) {
+        if (!ftl_link_state_valid(v)) {
+            ftl_say("--link-state: '%s' is not one of signin, failed_signin, linked, "
+                    "no_issuance_record, unlinkable", v);
+            return -1;
+        }
+        f->link_state = v;
+    }
     return 0;
 }
 
@@ -66,7 +88,8 @@ static int run(const struct ftl_args *a)
     struct ftl_error err = { 0 };
     struct ftl_filter f;
     FILE *out = stdout;
-    int rc = EXIT_OK;
+    int rc = EXIT_OK, current;
+    int64_t since = 0;
 
     ex = ftl_exporter_find(fmt ? fmt : "csv");
     if (!ex) {
@@ -79,6 +102,16 @@ static int run(const struct ftl_args *a)
         ftl_say("%s", err.msg);
         return EXIT_FAIL;
     }
+    current = ftl_correlate_current(store, &since, &err);
+    if (current == FTL_CORR_NEVER && (f.session || f.link_state)) {
+        ftl_say("%s has no sessions or link states yet: run `ftl correlate %s`", a->pos[0],
+                a->pos[0]);
+        ftl_store_close(store);
+        return EXIT_FAIL;
+    }
+    if (current == FTL_CORR_STALE)
+        ftl_say("warning: %lld events were imported after the last `ftl correlate`; their "
+                "session and link columns are empty", (long long)since);
     if (path && strcmp(path, "-") != 0) {
         out = fopen(path, "wb");
         if (!out) {
@@ -105,7 +138,8 @@ const struct ftl_cmd ftl_cmd_export = {
     .summary = "write the timeline of CASE as CSV, ordered by time",
     .details =
         "Columns: datetime (ISO 8601 UTC), timestamp (microseconds since 1970),\n"
-        "timestamp_desc, message, then the normalized fields, the evidence file and\n"
+        "timestamp_desc, message, then the normalized fields, session_id, link_state and\n"
+        "link_method (from `ftl correlate`; empty before it runs), the evidence file and\n"
         "record number, and attrs (JSON). Timesketch imports the file unchanged.\n"
         "Cells a spreadsheet would run as a formula are prefixed with an apostrophe.",
     .min_pos = 1,

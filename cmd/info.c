@@ -101,6 +101,34 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
                                 (double)sqlite3_column_int64(st, 1));
     sqlite3_finalize(st);
 
+    o = cJSON_AddObjectToObject(root, "correlation");
+    sqlite3_prepare_v2(db,
+                       "SELECT CASE WHEN m.value IS NULL THEN 'never'"
+                       " WHEN (SELECT count(*) FROM events WHERE id > CAST(m.value AS INTEGER)) > 0"
+                       " THEN 'stale' ELSE 'current' END,"
+                       " (SELECT count(*) FROM events WHERE id > coalesce(CAST(m.value AS INTEGER), 0))"
+                       " FROM (SELECT (SELECT value FROM meta WHERE key = 'correlated_max_event_id')"
+                       " AS value) m", -1, &st, NULL);
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        add_text(o, "state", st, 0);
+        cJSON_AddNumberToObject(o, "events_since", (double)sqlite3_column_int64(st, 1));
+    }
+    sqlite3_finalize(st);
+    counts = cJSON_AddObjectToObject(o, "sessions");
+    sqlite3_prepare_v2(db, "SELECT state, count(*) FROM sessions GROUP BY state ORDER BY state",
+                       -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
+                                (double)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    counts = cJSON_AddObjectToObject(o, "link_states");
+    sqlite3_prepare_v2(db, "SELECT state, count(*) FROM event_links GROUP BY state ORDER BY state",
+                       -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
+                                (double)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+
     if (with_rejects) {
         arr = cJSON_AddArrayToObject(root, "rejects");
         sqlite3_prepare_v2(db, "SELECT v.name, r.record_no, r.line, r.offset, r.reason,"
@@ -150,6 +178,22 @@ static void print_text(const cJSON *r)
     printf("\nby category ");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "by_category"))
         printf(" %s=%lld", e->string, (long long)e->valuedouble);
+    e = cJSON_GetObjectItemCaseSensitive(r, "correlation");
+    printf("\nsessions     ");
+    if (strcmp(str(e, "state"), "never") == 0)
+        printf("not correlated yet (ftl correlate)");
+    else {
+        const cJSON *x;
+
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "sessions"))
+            printf("%s=%lld ", x->string, (long long)x->valuedouble);
+        printf("\nlink states ");
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "link_states"))
+            printf(" %s=%lld", x->string, (long long)x->valuedouble);
+        if (strcmp(str(e, "state"), "stale") == 0)
+            printf("\n             out of date: %lld events imported since; run ftl correlate",
+                   num(e, "events_since"));
+    }
     printf("\n\nevidence\n");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "evidence")) {
         printf("  #%lld %s\n", num(e, "id"), str(e, "name"));

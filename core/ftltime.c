@@ -381,3 +381,28 @@ size_t ftl_time_format(int64_t ts_us, char *buf)
     *p = '\0';
     return (size_t)(p - buf);
 }
+
+int ftl_duration_parse(const char *s, int64_t *us)
+{
+    int64_t n = 0, unit;
+    const char *p = s;
+
+    if (!s || *p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        n = n * 10 + (*p - '0');
+        if (n > 10 * 366 * 86400LL)
+            return -1;
+    }
+    switch (*p) {
+    case 's': unit = 1000000LL; break;
+    case 'm': unit = 60 * 1000000LL; break;
+    case 'h': unit = 3600 * 1000000LL; break;
+    case 'd': unit = 86400 * 1000000LL; break;
+    default: return -1;
+    }
+    if (p[1] != '\0' || n * (unit / 1000000) > 10 * 366 * 86400LL)
+        return -1;
+    *us = n * unit;
+    return 0;
+}

@@ -67,6 +67,13 @@ int ftl_time_parse_any(const char *s, size_t len, int64_t *ts_us);
  * 0000-01-01T00:00:00.000000Z or 9999-12-31T23:59:59.999999Z, so the text
  * always sorts like the number.
  */
+/*
+ * A duration: a whole number and a unit, s, m (minutes), h or d, e.g.
+ * "90s", "60m", "12h", "1d". Returns 0 and sets *us, or -1 (no unit,
+ * negative, or more than 10 years).
+ */
+int ftl_duration_parse(const char *s, int64_t *us);
+
 #define FTL_TIME_ISO_LEN 27
 size_t ftl_time_format(int64_t ts_us, char *buf);
 

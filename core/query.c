@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "importer.h"
 #include "json.h"
 #include "text.h"
@@ -21,6 +22,16 @@ int ftl_category_valid(const char *c)
 
     for (i = 0; categories[i]; i++)
         if (strcmp(c, categories[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int ftl_link_state_valid(const char *s)
+{
+    int i;
+
+    for (i = 0; i < FTL_LS_COUNT; i++)
+        if (strcmp(s, ftl_link_state_name(i)) == 0)
             return 1;
     return 0;
 }
@@ -41,8 +52,9 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
     ftl_buf_addstr(&sql, "SELECT e.id, e.ts");
     for (i = 0; i < FTL_F_COUNT; i++)
         ftl_buf_addf(&sql, ", e.%s", ftl_field_names[i]);
-    ftl_buf_addf(&sql, ", v.name, e.evidence_id, e.record_no, %s"
-                       " FROM events e JOIN evidence v ON v.id = e.evidence_id WHERE 1",
+    ftl_buf_addf(&sql, ", v.name, e.evidence_id, e.record_no, %s, l.session_id, l.state,"
+                       " l.method FROM events e JOIN evidence v ON v.id = e.evidence_id"
+                       " LEFT JOIN event_links l ON l.event_id = e.id WHERE 1",
                  with_raw ? "e.raw" : "NULL");
     if (f && f->has_from)
         ftl_buf_addstr(&sql, " AND e.ts >= :from");
@@ -54,6 +66,10 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
         ftl_buf_addstr(&sql, " AND e.src_ip = :ip");
     if (f && f->category)
         ftl_buf_addstr(&sql, " AND e.category = :category");
+    if (f && f->session > 0)
+        ftl_buf_addstr(&sql, " AND l.session_id = :session");
+    if (f && f->link_state)
+        ftl_buf_addstr(&sql, " AND l.state = :link_state");
     ftl_buf_addstr(&sql, " ORDER BY e.ts, e.id");
     if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
         out = ftl_error_set(err, FTL_ESQL, "%s: %s", ftl_store_path(s), sqlite3_errmsg(db));
@@ -77,6 +93,11 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
         if (f->category)
             sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":category"),
                               f->category, -1, SQLITE_STATIC);
+        if (f->session > 0)
+            sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":session"), f->session);
+        if (f->link_state)
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":link_state"),
+                              f->link_state, -1, SQLITE_STATIC);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         memset(&row, 0, sizeof row);
@@ -91,6 +112,9 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
             row.raw = (const char *)sqlite3_column_text(st, 5 + FTL_F_COUNT);
             row.raw_len = sqlite3_column_bytes(st, 5 + FTL_F_COUNT);
         }
+        row.session_id = sqlite3_column_int64(st, 6 + FTL_F_COUNT);
+        row.link_state = (const char *)sqlite3_column_text(st, 7 + FTL_F_COUNT);
+        row.link_method = (const char *)sqlite3_column_text(st, 8 + FTL_F_COUNT);
         out = fn(ctx, &row);
         if (out != FTL_OK)
             goto done;

@@ -21,6 +21,8 @@ struct ftl_filter {
     const char *actor;        /* compared lower-cased */
     const char *ip;           /* compared in normalized form */
     const char *category;
+    int64_t session;          /* > 0: only events of this session */
+    const char *link_state;   /* only events in this link state */
 };
 
 struct ftl_event_row {
@@ -32,6 +34,9 @@ struct ftl_event_row {
     int64_t record_no;
     const char *raw;
     int raw_len;
+    int64_t session_id;             /* 0 when in no session */
+    const char *link_state;         /* NULL before `ftl correlate` */
+    const char *link_method;        /* NULL unless linked */
 };
 
 /* Return non-OK from the callback to stop (that code is returned). */
@@ -50,5 +55,8 @@ const char *ftl_event_ts_desc(const struct ftl_event_row *row);
 
 /* Checks category against the fixed set; 1 if valid. */
 int ftl_category_valid(const char *c);
+
+/* Checks a link state name (correlate.h); 1 if valid. */
+int ftl_link_state_valid(const char *s);
 
 #endif

@@ -101,8 +101,61 @@ static const char schema_sql[] =
     "  e.source, e.category, e.action, e.outcome, e.actor, e.target, e.src_ip,\n"
     "  e.user_agent, e.app_id, e.client_app_id, e.session_key, e.token_id,\n"
     "  e.correlation_id, e.native_id, e.attrs, v.name AS evidence, e.record_no\n"
-    "FROM events e JOIN evidence v ON v.id = e.evidence_id;\n"
-    "PRAGMA user_version = 1;\n";
+    "FROM events e JOIN evidence v ON v.id = e.evidence_id;\n";
+
+/*
+ * Schema 2 adds correlation (core/correlate.c): sessions, every event's link
+ * state, and the sign-in coverage it was judged against. A version 1 file is
+ * upgraded in place by running this when it is opened for writing: the
+ * tables are new, nothing existing changes except the timeline view.
+ */
+static const char schema_v2_sql[] =
+    "CREATE TABLE sessions (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  state TEXT NOT NULL,\n"
+    "  link_method TEXT NOT NULL,\n"
+    "  credential TEXT,\n"
+    "  actor TEXT,\n"
+    "  first_ts INTEGER NOT NULL,\n"
+    "  last_ts INTEGER NOT NULL,\n"
+    "  anchor_event_id INTEGER,\n"
+    "  events INTEGER NOT NULL,\n"
+    "  ips INTEGER NOT NULL,\n"
+    "  apps INTEGER NOT NULL,\n"
+    "  user_agents INTEGER NOT NULL,\n"
+    "  ip_list TEXT NOT NULL,\n"
+    "  app_list TEXT NOT NULL,\n"
+    "  user_agent_list TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE event_links (\n"
+    "  event_id INTEGER PRIMARY KEY,\n"
+    "  session_id INTEGER,\n"
+    "  state TEXT NOT NULL,\n"
+    "  method TEXT,\n"
+    "  reason TEXT\n"
+    ");\n"
+    "CREATE INDEX event_links_session ON event_links(session_id) WHERE session_id IS NOT NULL;\n"
+    "CREATE VIEW session_events AS\n"
+    "  SELECT session_id, event_id, method FROM event_links WHERE session_id IS NOT NULL;\n"
+    "CREATE TABLE signin_coverage (\n"
+    "  tenant TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL,\n"
+    "  first_ts INTEGER NOT NULL,\n"
+    "  last_ts INTEGER NOT NULL,\n"
+    "  events INTEGER NOT NULL\n"
+    ");\n"
+    "DROP VIEW timeline;\n"
+    "CREATE VIEW timeline AS SELECT\n"
+    "  e.id AS id,\n"
+    "  strftime('%Y-%m-%dT%H:%M:%S', (e.ts - ((e.ts % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')\n"
+    "    || printf('.%06dZ', ((e.ts % 1000000) + 1000000) % 1000000) AS time,\n"
+    "  e.source, e.category, e.action, e.outcome, e.actor, e.target, e.src_ip,\n"
+    "  e.user_agent, e.app_id, e.client_app_id, e.session_key, e.token_id,\n"
+    "  e.correlation_id, e.native_id, l.session_id, l.state AS link_state,\n"
+    "  l.method AS link_method, e.attrs, v.name AS evidence, e.record_no\n"
+    "FROM events e JOIN evidence v ON v.id = e.evidence_id\n"
+    "LEFT JOIN event_links l ON l.event_id = e.id;\n"
+    "PRAGMA user_version = 2;\n";
 
 static ftl_rc sql_error(struct ftl_store *s, struct ftl_error *err,
                         const char *what)
@@ -204,7 +257,7 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
 {
     struct ftl_store *s = NULL;
     struct stat st;
-    int flags, exists, fresh = 0;
+    int flags, exists, fresh = 0, upgrade = 0;
     int64_t appid = 0, version = 0, objects = 0;
     ftl_rc rc = FTL_OK;
 
@@ -248,6 +301,14 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            "%s is a SQLite database but not an ftl case file; left untouched",
                            path);
         goto out;
+    } else if (version == 1 && mode != FTL_OPEN_READ) {
+        upgrade = 1;
+    } else if (version == 1) {
+        rc = ftl_error_set(err, FTL_ESCHEMA,
+                           "%s is an ftl case file of schema version 1 (before correlation); "
+                           "`ftl correlate %s` upgrades it to version %d",
+                           path, path, FTL_SCHEMA_VERSION);
+        goto out;
     } else if (version != FTL_SCHEMA_VERSION) {
         rc = ftl_error_set(err, FTL_ESCHEMA,
                            "%s is an ftl case file of schema version %lld; this ftl reads version %d%s",
@@ -260,7 +321,22 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
 
         ftl_buf_addstr(&sql, "PRAGMA page_size = 16384; BEGIN IMMEDIATE;");
         ftl_buf_addstr(&sql, schema_sql);
+        ftl_buf_addstr(&sql, schema_v2_sql);
         ftl_buf_addstr(&sql, "INSERT INTO meta VALUES ('created_by', 'ftl');"
+                             "COMMIT;");
+        rc = ftl_store_exec(s, sql.data, err);
+        ftl_buf_free(&sql);
+        if (rc != FTL_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            goto out;
+        }
+    }
+    if (upgrade) {
+        struct ftl_buf sql = { 0 };
+
+        ftl_buf_addstr(&sql, "BEGIN IMMEDIATE;");
+        ftl_buf_addstr(&sql, schema_v2_sql);
+        ftl_buf_addstr(&sql, "INSERT OR REPLACE INTO meta VALUES ('upgraded_from', '1');"
                              "COMMIT;");
         rc = ftl_store_exec(s, sql.data, err);
         ftl_buf_free(&sql);

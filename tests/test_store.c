@@ -97,6 +97,45 @@ static void test_store_refuses_other_version(void)
     refused_untouched("v9.ftl", "schema version 9");
 }
 
+/* A version 1 file (before correlation) is refused read-only, untouched,
+ * and upgraded in place when opened for writing. */
+static void test_store_upgrades_version_1(void)
+{
+    struct ftl_store *s = NULL;
+    struct ftl_error err = { 0 };
+    char path[600], before[65], after[65];
+    sqlite3_stmt *st;
+    int64_t version = 0, tables = 0;
+
+    case_path("v1.ftl", path, sizeof path);
+    CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ftl_store_exec(s, "DROP VIEW session_events; DROP TABLE event_links;"
+                                      " DROP TABLE sessions; DROP TABLE signin_coverage;"
+                                      " PRAGMA user_version = 1", NULL), FTL_OK);
+    ftl_store_close(s);
+    s = NULL;
+    CU_ASSERT_EQUAL_FATAL(ftl_sha256_file(path, before, NULL, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(ftl_store_open(path, FTL_OPEN_READ, &s, &err), FTL_ESCHEMA);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.msg, "ftl correlate"));
+    CU_ASSERT_EQUAL_FATAL(ftl_sha256_file(path, after, NULL, NULL), FTL_OK);
+    CU_ASSERT_STRING_EQUAL(before, after);
+    CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_WRITE, &s, &err), FTL_OK);
+    CU_ASSERT_EQUAL(sqlite3_prepare_v2(ftl_store_db(s),
+                                       "SELECT (SELECT user_version FROM pragma_user_version),"
+                                       " (SELECT count(*) FROM sqlite_schema WHERE name IN"
+                                       " ('sessions', 'event_links', 'session_events',"
+                                       "  'signin_coverage'))", -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        version = sqlite3_column_int64(st, 0);
+        tables = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    CU_ASSERT_EQUAL(version, FTL_SCHEMA_VERSION);
+    CU_ASSERT_EQUAL(tables, 4);
+    CU_ASSERT_EQUAL(ftl_store_exec(s, "SELECT link_state FROM timeline", NULL), FTL_OK);
+    ftl_store_close(s);
+}
+
 static void test_store_refuses_non_sqlite(void)
 {
     char path[600];
@@ -231,6 +270,7 @@ static const struct ftl_test tests[] = {
     { "missing_file_not_created_by_read", test_store_missing_file_not_created_by_read },
     { "refuses_foreign_sqlite", test_store_refuses_foreign_sqlite },
     { "refuses_other_version", test_store_refuses_other_version },
+    { "upgrades_version_1", test_store_upgrades_version_1 },
     { "refuses_non_sqlite", test_store_refuses_non_sqlite },
     { "dedup_native_id", test_store_dedup_native_id },
     { "dedup_key_collision_is_exact", test_store_dedup_key_collision_is_exact },

@@ -98,4 +98,163 @@ assert issued == 1 and used >= 3, (issued, used)
 PY
 ok
 
+# --- 4. correlation (docs/correlation.md): every technique event ends in the
+#     link state the key gives, baseline mail access is linked by token
+expect_rc 0 "$FTL" correlate "$C"
+expect_grep "6244 events: " "$T/out"
+expect_grep "sign-in coverage: tenant 6feaf84e-429b-402e-8efc-98c4b3e6bce6, interactive" "$T/out"
+python3 - "$C" "$KEY" <<'PY' || fail "correlation does not match the answer key"
+import json, sqlite3, sys
+con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+key = json.load(open(sys.argv[2]))
+tech = {t["id"]: t for t in key["techniques"]}
+bad = []
+
+def link(e):
+    return con.execute(
+        "select l.state, l.method, l.session_id, e.id from events e join event_links l"
+        " on l.event_id = e.id where e.source = ? and e.native_id = ?",
+        (e["source"], e["native_id"])).fetchone()
+
+def anchor(session):
+    r = con.execute("select a.source, a.native_id from sessions s join events a"
+                    " on a.id = s.anchor_event_id where s.id = ?", (session,)).fetchone()
+    return r and (r[0], r[1])
+
+def want(t, pred, state, methods, note):
+    for e in tech[t]["events"]:
+        if not pred(e):
+            continue
+        got = link(e)
+        if got is None or got[0] != state or (got[1] or None) not in methods:
+            bad.append("%s %s (%s): got %s, want %s/%s" % (t, e["native_id"], e["role"], got,
+                                                        state, "|".join(map(str, methods))))
+        note.append(got)
+
+# 1. forged tokens: no issuance record, never linked
+forged = []
+want("forged_token_mail_theft", lambda e: True, "no_issuance_record", [None], forged)
+assert len(forged) == 9, forged
+assert tech["forged_token_mail_theft"]["expected"]["session_state"] == "no_issuance_record"
+
+# 2. BEC: the IMAP mail access and the inbox rule tie to the attacker's
+#    sign-ins by actor, address and time; spray failures issued nothing
+bec = tech["bec"]
+assert bec["expected"]["session_state"] == "linked" and bec["expected"]["link_method"] == "heuristic"
+attacker_signins = {("entra_signin", e["native_id"]) for e in bec["events"]
+                    if e["source"] == "entra_signin" and "failure" not in e["role"]}
+heur = []
+want("bec", lambda e: e["source"] == "m365_ual" and "legacy sign-in" in e["role"],
+     "linked", ["heuristic"], heur)
+want("bec", lambda e: e["source"] == "m365_ual" and "inbox rule" in e["role"],
+     "linked", ["heuristic"], heur)
+for got in heur:
+    if got and anchor(got[2]) not in attacker_signins:
+        bad.append("bec access %s anchored by %s, not the attacker's sign-in" % (got, anchor(got[2])))
+assert len(heur) == 5, heur
+want("bec", lambda e: "spray failure" in e["role"], "failed_signin", [None], [])
+want("bec", lambda e: e["source"] == "entra_signin" and "failure" not in e["role"], "signin",
+     [None], [])
+# the forwarding was set by the service desk from the office: linked to her
+# own sign-in, not the attacker's
+fw = []
+want("bec", lambda e: e["source"] == "m365_ual" and "service desk" in e["role"] and "set" in e["role"],
+     "linked", ["heuristic", "token", "entra_session"], fw)
+for got in fw:
+    a = anchor(got[2])
+    if a in attacker_signins or a is None:
+        bad.append("forwarding anchored by %s" % (a,))
+
+# 3. persistence: directory records with neither address nor session id
+assert tech["persistence"]["expected"]["session_state"] == "unlinkable"
+want("persistence", lambda e: e["source"] == "m365_ual", "unlinkable", [None], [])
+
+# 4. cloud follow-on: one AWS session across the stolen and the new key,
+#    one Google session
+cloud = tech["cloud_follow_on"]
+assert cloud["expected"]["link_method"] == "native"
+aws, gcp = [], []
+want("cloud_follow_on", lambda e: e["source"] == "aws_cloudtrail", "linked", ["native"], aws)
+want("cloud_follow_on", lambda e: e["source"] == "gcp_audit", "linked", ["native"], gcp)
+if len({g[2] for g in aws if g}) != 1 or len({g[2] for g in gcp if g}) != 1:
+    bad.append("cloud sessions: aws %s gcp %s" % ({g[2] for g in aws if g}, {g[2] for g in gcp if g}))
+cred = con.execute("select credential from sessions where id = ?", (aws[0][2],)).fetchone()[0]
+if cred != "aws_access_key:" + cloud["stolen_access_key"]:
+    bad.append("AWS session credential %s" % cred)
+
+# 5. audit tampering: the UAL records tie to the PowerShell sign-in
+at = tech["audit_tampering"]
+ps = [("entra_signin", e["native_id"]) for e in at["events"] if e["source"] == "entra_signin"]
+tam = []
+want("audit_tampering", lambda e: e["source"] == "m365_ual", "linked", ["heuristic", "native"], tam)
+for got in tam:
+    if got and anchor(got[2]) != ps[0]:
+        bad.append("audit tampering anchored by %s, want %s" % (anchor(got[2]), ps[0]))
+if not any(g and g[1] == "heuristic" for g in tam):
+    bad.append("audit tampering: no heuristic link")
+
+# baseline: every ordinary mail access is linked by token, and nothing but
+# the forged reads lacks an issuance record
+n = con.execute("select count(*) from events e join event_links l on l.event_id = e.id"
+                " where e.action = 'MailItemsAccessed' and l.state = 'linked'"
+                " and l.method = 'token'").fetchone()[0]
+if n != key["baseline"]["mail_access_events"]:
+    bad.append("token-linked mail access: %d, want %d" % (n, key["baseline"]["mail_access_events"]))
+n = con.execute("select count(*) from event_links where state = 'no_issuance_record'").fetchone()[0]
+if n != len(forged):
+    bad.append("no_issuance_record events: %d, want %d" % (n, len(forged)))
+# every event has exactly one link row; sessions agree with their members
+n = con.execute("select (select count(*) from events) - (select count(*) from event_links)").fetchone()[0]
+if n:
+    bad.append("%d events without a link row" % n)
+n = con.execute("select count(*) from sessions s where events != (select count(*) from"
+                " event_links l where l.session_id = s.id) or events < 2").fetchone()[0]
+if n:
+    bad.append("%d sessions whose event count is wrong" % n)
+for b in bad[:30]:
+    print(b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+ok
+
+# the program's views of it
+expect_rc 0 "$FTL" sessions "$C" --state no_issuance_record
+expect_grep "permanent.secretary@example.org" "$T/out"
+expect_grep "^2 sessions" "$T/out"
+expect_rc 0 "$FTL" sessions "$C" --actor D.Okafor@Example.org --json
+expect_grep '"link_method":"heuristic"' "$T/out"
+sid=$(sql "$C" "select l.session_id from event_links l join events e on e.id = l.event_id where e.native_id = '6cf699fc-06c9-4dec-b785-8b3f156fff27'")
+expect_rc 0 "$FTL" export "$C" --session "$sid"
+expect_eq "events in the BEC IMAP session" "$(grep -c ',linked,heuristic,' "$T/out")" 3
+expect_grep "2023-06-20T02:14:34.000000Z,.*,entra_signin,signin,UserSignIn,success,d.okafor@example.org,.*,$sid,signin,," "$T/out"
+expect_rc 0 "$FTL" export "$C" --link-state no_issuance_record
+expect_eq "no_issuance_record rows" "$(($(wc -l < "$T/out") - 1))" 9
+expect_rc 0 "$FTL" info "$C"
+expect_grep "no_issuance_record=2" "$T/out"
+expect_rc 2 "$FTL" sessions "$C" --state maybe
+expect_rc 2 "$FTL" export "$C" --session x1
+expect_rc 2 "$FTL" export "$C" --link-state maybe
+expect_rc 2 "$FTL" correlate "$C" --window 60
+
+# the same evidence imported in another order gives the same sessions
+links="select e.source, e.native_id, coalesce(l.session_id, 0), l.state, coalesce(l.method, '') from events e join event_links l on l.event_id = e.id order by 1, 2"
+sess="select id, state, link_method, credential, actor, first_ts, last_ts, events, ips, apps, user_agents, ip_list, app_list, user_agent_list from sessions order by id"
+sql "$C" "$links" > "$T/links1"
+sql "$C" "$sess" > "$T/sess1"
+expect_rc 0 "$FTL" correlate -q "$C"
+sql "$C" "$links" > "$T/links2"
+if cmp -s "$T/links1" "$T/links2"; then ok; else fail "correlate twice: links differ"; fi
+C2="$T/reordered.ftl"
+expect_rc 3 "$FTL" import -q "$C2" "$INC/ual" "$INC/windows"
+expect_rc 0 "$FTL" correlate -q "$C2"
+expect_rc 0 "$FTL" sessions "$C2"
+expect_rc 0 "$FTL" import -q "$C2" "$INC/gcp" "$INC/exchange" "$INC/entra" "$INC/azure" "$INC/aws"
+expect_rc 0 "$FTL" sessions "$C2"
+expect_grep "events were imported after the last" "$T/err"
+expect_rc 0 "$FTL" correlate -q "$C2"
+sql "$C2" "$links" > "$T/links3"
+sql "$C2" "$sess" > "$T/sess3"
+if cmp -s "$T/links1" "$T/links3"; then ok; else fail "another import order: links differ"; diff "$T/links1" "$T/links3" | head -5 >&2; fi
+if cmp -s "$T/sess1" "$T/sess3"; then ok; else fail "another import order: sessions differ"; diff "$T/sess1" "$T/sess3" | head -5 >&2; fi
+
 finish
