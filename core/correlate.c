@@ -61,11 +61,11 @@ void ftl_correlate_defaults(struct ftl_correlate_opts *o)
 /* ---- interned strings: text -> dense id ---- */
 
 struct smap {
-    uint32_t *slot;        /* 0 empty, else id + 1 */
+    uint64_t *slot;        /* 0 empty, else hash << 32 | (id + 1): a probe
+                            * compares hashes without touching the text */
     uint32_t cap;          /* power of two */
     uint32_t n;
     size_t *off;           /* id -> offset in text */
-    uint32_t *hash;        /* id -> hash */
     uint32_t idcap;
     struct ftl_buf text;
 };
@@ -87,7 +87,6 @@ static void smap_free(struct smap *m)
 {
     free(m->slot);
     free(m->off);
-    free(m->hash);
     ftl_buf_free(&m->text);
 }
 
@@ -96,18 +95,23 @@ static const char *smap_str(const struct smap *m, int32_t id)
     return m->text.data + m->off[id];
 }
 
+/* Doubles the table. The hashes are computed again from the text rather
+ * than kept, so the old table can go first: no peak of both. */
 static void smap_rehash(struct smap *m)
 {
-    uint32_t cap = m->cap ? m->cap * 2 : 1024, i, j;
+    uint32_t cap = m->cap ? m->cap * 2 : 1024, i, j, h;
 
     free(m->slot);
     m->slot = ftl_xmalloc(cap * sizeof *m->slot);
     memset(m->slot, 0, cap * sizeof *m->slot);
     m->cap = cap;
     for (i = 0; i < m->n; i++) {
-        for (j = m->hash[i] & (cap - 1); m->slot[j]; j = (j + 1) & (cap - 1))
+        const char *t = smap_str(m, (int32_t)i);
+
+        h = hash_bytes(t, strlen(t));
+        for (j = h & (cap - 1); m->slot[j]; j = (j + 1) & (cap - 1))
             ;
-        m->slot[j] = i + 1;
+        m->slot[j] = (uint64_t)h << 32 | (i + 1);
     }
 }
 
@@ -118,10 +122,14 @@ static int32_t smap_id(struct smap *m, const char *s, size_t len, int add)
 
     if (m->cap) {
         for (j = h & (m->cap - 1); m->slot[j]; j = (j + 1) & (m->cap - 1)) {
-            uint32_t id = m->slot[j] - 1;
-            const char *t = smap_str(m, (int32_t)id);
+            uint32_t id;
+            const char *t;
 
-            if (m->hash[id] == h && strncmp(t, s, len) == 0 && t[len] == '\0')
+            if ((uint32_t)(m->slot[j] >> 32) != h)
+                continue;
+            id = (uint32_t)m->slot[j] - 1;
+            t = smap_str(m, (int32_t)id);
+            if (memcmp(t, s, len) == 0 && t[len] == '\0')
                 return (int32_t)id;
         }
     }
@@ -130,20 +138,18 @@ static int32_t smap_id(struct smap *m, const char *s, size_t len, int add)
     if (m->n == m->idcap) {
         m->idcap = m->idcap ? m->idcap * 2 : 1024;
         m->off = ftl_xrealloc(m->off, m->idcap * sizeof *m->off);
-        m->hash = ftl_xrealloc(m->hash, m->idcap * sizeof *m->hash);
     }
     m->off[m->n] = m->text.len;
-    m->hash[m->n] = h;
     ftl_buf_add(&m->text, s, len);
     ftl_buf_addch(&m->text, '\0');
     m->n++;
-    if ((uint64_t)m->n * 2 > m->cap)
-        smap_rehash(m);
-    else {
-        for (j = h & (m->cap - 1); m->slot[j]; j = (j + 1) & (m->cap - 1))
-            ;
-        m->slot[j] = m->n;
+    if ((uint64_t)m->n * 2 > m->cap) {
+        smap_rehash(m);   /* places the new string too */
+        return (int32_t)(m->n - 1);
     }
+    for (j = h & (m->cap - 1); m->slot[j]; j = (j + 1) & (m->cap - 1))
+        ;
+    m->slot[j] = (uint64_t)h << 32 | m->n;
     return (int32_t)(m->n - 1);
 }
 
@@ -944,7 +950,7 @@ struct comp {
     int32_t nval[3];
 };
 
-/* distinct (component, kind, value), with the first time each was seen */
+/* distinct (session slot, kind, value), with the first time each was seen */
 struct dval {
     int32_t root, value;
     int kind;
@@ -1041,10 +1047,10 @@ static int cred_rank(int ns)
     return ns == NS_EVENT || ns == NS_HEUR ? 1 : ns + 2;
 }
 
-static void tally(struct ctx *c, struct comp *cp, struct vset *vs, const struct crec *e,
+/* Adds e to session slot k's figures. */
+static void tally(struct ctx *c, struct comp *m, int32_t k, struct vset *vs, const struct crec *e,
                   const struct verdict *v)
 {
-    struct comp *m = &cp[v->root];
     int32_t keys[5] = { e->tkey, e->skey, e->nkey, e->xkey, e->self };
     int i;
 
@@ -1077,17 +1083,17 @@ static void tally(struct ctx *c, struct comp *cp, struct vset *vs, const struct 
             m->cred = keys[i];
             m->cred_ts = e->ts;
         }
-    if (e->ip >= 0 && vset_add(vs, v->root, 0, e->ip, e->ts))
+    if (e->ip >= 0 && vset_add(vs, k, 0, e->ip, e->ts))
         m->nval[0]++;
-    if (e->app >= 0 && vset_add(vs, v->root, 1, e->app, e->ts))
+    if (e->app >= 0 && vset_add(vs, k, 1, e->app, e->ts))
         m->nval[1]++;
-    if (e->ua >= 0 && vset_add(vs, v->root, 2, e->ua, e->ts))
+    if (e->ua >= 0 && vset_add(vs, k, 2, e->ua, e->ts))
         m->nval[2]++;
 }
 
 struct sorted_root {
     int64_t first_ts, min_id;
-    int32_t root;
+    int32_t slot;
     const char *cred;
 };
 
@@ -1168,7 +1174,7 @@ static ftl_rc write_sessions(struct ctx *c, struct comp *cp, struct sorted_root 
     sort_vset = vs;
     qsort(vs->list, vs->n, sizeof *vs->list, cmp_dval);
     for (i = 0; i < nsr && out == FTL_OK; i++) {
-        const struct comp *m = &cp[sr[i].root];
+        const struct comp *m = &cp[sr[i].slot];
         int state = comp_state(m);
         int32_t actor;
 
@@ -1180,12 +1186,12 @@ static ftl_rc write_sessions(struct ctx *c, struct comp *cp, struct sorted_root 
                 size_t mid = a + (b - a) / 2;
                 const struct dval *x = &vs->list[mid];
 
-                if (x->root < sr[i].root || (x->root == sr[i].root && x->kind < k))
+                if (x->root < sr[i].slot || (x->root == sr[i].slot && x->kind < k))
                     a = mid + 1;
                 else
                     b = mid;
             }
-            for (b = a; b < vs->n && vs->list[b].root == sr[i].root && vs->list[b].kind == k;)
+            for (b = a; b < vs->n && vs->list[b].root == sr[i].slot && vs->list[b].kind == k;)
                 b++;
             write_list(&lists[k], vs->list + a, b - a, maps[k]);
         }
@@ -1259,7 +1265,7 @@ static ftl_rc write_coverage(struct ctx *c)
     return out;
 }
 
-static ftl_rc write_links(struct ctx *c, struct comp *cp)
+static ftl_rc write_links(struct ctx *c, const struct comp *cp, const int32_t *slot)
 {
     sqlite3_stmt *st = NULL;
     struct crec e;
@@ -1280,8 +1286,8 @@ static ftl_rc write_links(struct ctx *c, struct comp *cp)
         }
         classify(c, &e, &v, &c->reason);
         sqlite3_bind_int64(st, 1, e.id);
-        if (v.root >= 0 && cp[v.root].sid)
-            sqlite3_bind_int64(st, 2, cp[v.root].sid);
+        if (v.root >= 0 && slot[v.root] >= 0)
+            sqlite3_bind_int64(st, 2, cp[slot[v.root]].sid);
         else
             sqlite3_bind_null(st, 2);
         sqlite3_bind_text(st, 3, state_names[v.state], -1, SQLITE_STATIC);
@@ -1301,57 +1307,76 @@ static ftl_rc write_links(struct ctx *c, struct comp *cp)
     return out;
 }
 
+/*
+ * Pass 3: count each component's events, then gather figures for those with
+ * two or more (the sessions) only, so singletons cost 4 bytes a node.
+ */
 static ftl_rc pass_sessions(struct ctx *c)
 {
-    struct comp *cp;
+    struct comp *cp = NULL;
     struct vset vs = { 0 };
     struct sorted_root *sr = NULL;
     struct crec e;
     struct verdict v;
-    size_t nsr = 0, n = c->f.keys.n;
+    size_t nsr = 0, n = c->f.keys.n, k;
+    int32_t *slot = ftl_xmalloc((n ? n : 1) * sizeof *slot);   /* count, then session slot */
     int64_t i;
-    ftl_rc out;
+    int round;
+    ftl_rc out = FTL_OK;
 
     vs.maps[0] = &c->ips;
     vs.maps[1] = &c->apps;
     vs.maps[2] = &c->uas;
-    cp = ftl_xmalloc((n ? n : 1) * sizeof *cp);
-    memset(cp, 0, (n ? n : 1) * sizeof *cp);
-    for (i = 0; i < (int64_t)n; i++) {
-        cp[i].first_actor = cp[i].anchor_actor = -1;
-        cp[i].cred = -1;
-    }
-    if (!rewind_spill(c)) {
-        free(cp);
-        return io_error(c, "cannot rewind");
-    }
-    for (i = 0; i < c->nrec; i++) {
-        if (fread(&e, sizeof e, 1, c->spill) != 1) {
-            free(cp);
-            vset_free(&vs);
-            return io_error(c, "cannot read");
+    memset(slot, 0, (n ? n : 1) * sizeof *slot);
+    for (round = 0; round < 2 && out == FTL_OK; round++) {
+        if (!rewind_spill(c)) {
+            out = io_error(c, "cannot rewind");
+            break;
         }
-        classify(c, &e, &v, NULL);
-        if (v.root >= 0)
-            tally(c, cp, &vs, &e, &v);
-    }
-    sr = ftl_xmalloc((n ? n : 1) * sizeof *sr);
-    for (i = 0; i < (int64_t)n; i++)
-        if (cp[i].count >= 2) {
-            sr[nsr].first_ts = cp[i].first_ts;
-            sr[nsr].min_id = cp[i].min_id;
-            sr[nsr].root = (int32_t)i;
-            sr[nsr].cred = cp[i].cred >= 0 ? smap_str(&c->f.keys, cp[i].cred) : "";
-            nsr++;
+        for (i = 0; i < c->nrec; i++) {
+            if (fread(&e, sizeof e, 1, c->spill) != 1) {
+                out = io_error(c, "cannot read");
+                break;
+            }
+            classify(c, &e, &v, NULL);
+            if (v.root < 0)
+                continue;
+            if (round == 0) {
+                if (slot[v.root] < 2)
+                    slot[v.root]++;
+            } else if (slot[v.root] >= 0) {
+                tally(c, &cp[slot[v.root]], slot[v.root], &vs, &e, &v);
+            }
         }
-    qsort(sr, nsr, sizeof *sr, cmp_root);
-    for (i = 0; i < (int64_t)nsr; i++)
-        cp[sr[i].root].sid = (int32_t)(i + 1);
-    out = write_sessions(c, cp, sr, nsr, &vs);
+        if (round == 0) {
+            for (k = 0; k < n; k++)
+                slot[k] = slot[k] >= 2 ? (int32_t)nsr++ : -1;
+            cp = ftl_xmalloc((nsr ? nsr : 1) * sizeof *cp);
+            memset(cp, 0, (nsr ? nsr : 1) * sizeof *cp);
+            for (k = 0; k < nsr; k++) {
+                cp[k].first_actor = cp[k].anchor_actor = -1;
+                cp[k].cred = -1;
+            }
+        }
+    }
+    if (out == FTL_OK) {
+        sr = ftl_xmalloc((nsr ? nsr : 1) * sizeof *sr);
+        for (k = 0; k < nsr; k++) {
+            sr[k].first_ts = cp[k].first_ts;
+            sr[k].min_id = cp[k].min_id;
+            sr[k].slot = (int32_t)k;
+            sr[k].cred = cp[k].cred >= 0 ? smap_str(&c->f.keys, cp[k].cred) : "";
+        }
+        qsort(sr, nsr, sizeof *sr, cmp_root);
+        for (k = 0; k < nsr; k++)
+            cp[sr[k].slot].sid = (int32_t)(k + 1);
+        out = write_sessions(c, cp, sr, nsr, &vs);
+    }
     if (out == FTL_OK)
-        out = write_links(c, cp);
+        out = write_links(c, cp, slot);
     free(sr);
     free(cp);
+    free(slot);
     vset_free(&vs);
     return out;
 }

@@ -8,6 +8,10 @@
 # tests/bench/run.sh incident [SCALE]             - the bundled incident at SCALE
 #                                                   (default 13: ~1,060,000 events
 #                                                   in every format), ftl import
+# tests/bench/run.sh correlate [SCALE...]          - ftl correlate on the incident at
+#                                                   each SCALE (default 4 13: ~100,000
+#                                                   and ~1,060,000 events) against one
+#                                                   full scan of the events table
 # (tests/bench/README.md)
 #
 # Builds a Release tree in build-bench/ and writes synthetic records (seed
@@ -35,6 +39,7 @@ usage() {
   echo "       tests/bench/run.sh cloudtrail [FILES] [RECORDS]  (default 10000 files of 50)" >&2
   echo "       tests/bench/run.sh windows [N]  (default 1000000)" >&2
   echo "       tests/bench/run.sh incident [SCALE]  (default 13)" >&2
+  echo "       tests/bench/run.sh correlate [SCALE...]  (default 4 13)" >&2
   exit 2
 }
 
@@ -128,6 +133,49 @@ if [ "${1:-}" = incident ]; then
   sqlite3 "$case_dir/case.ftl" "select 'evidence files ' || count(*) || ', duplicates ' || sum(duplicates) ||
     ', rejected ' || sum(rejected) from evidence"
   rm -f "$case_dir/case.ftl"
+  exit
+fi
+
+if [ "${1:-}" = correlate ]; then
+  shift
+  scales=("$@")
+  [ ${#scales[@]} -gt 0 ] || scales=(4 13)
+  for scale in "${scales[@]}"; do number "$scale"; done
+  if [ ! -x /usr/bin/time ] || ! command -v "$sqlite3_bin" >/dev/null 2>&1; then
+    echo "run.sh: needs /usr/bin/time and the sqlite3 shell: apt-get install time sqlite3" >&2
+    exit 1
+  fi
+  build_tools casegen
+  rm -rf -- "$dir"/correlate-*-*/
+  for scale in "${scales[@]}"; do
+    case_dir="$dir/correlate-$scale-$seed"
+    "$build/casegen" --seed "$seed" --scale "$scale" -o "$case_dir/evidence"
+    set +e
+    "$build/ftl" import -q "$case_dir/case.ftl" "$case_dir/evidence" > "$case_dir/out" 2>&1
+    rc=$?
+    set -e
+    [ $rc -eq 0 ] || [ $rc -eq 3 ] || { cat "$case_dir/out" >&2; exit 1; }
+    events=$("$sqlite3_bin" "$case_dir/case.ftl" 'select count(*) from events')
+    size=$(stat -c %s "$case_dir/case.ftl")
+    # one full scan: every row, its raw record and attrs read (warm cache,
+    # like the correlate runs after it)
+    scan_sql='select count(*), sum(length(raw)), sum(length(attrs)), max(ts) from events'
+    "$sqlite3_bin" "$case_dir/case.ftl" "$scan_sql" > /dev/null
+    for r in $(seq "$rounds"); do
+      start=$EPOCHREALTIME
+      "$sqlite3_bin" "$case_dir/case.ftl" "$scan_sql" > /dev/null
+      mid=$EPOCHREALTIME
+      /usr/bin/time -f "%M" -o "$case_dir/rss" "$build/ftl" correlate -q "$case_dir/case.ftl"
+      end=$EPOCHREALTIME
+      awk -v n="$events" -v sc="$scale" -v b="$size" -v s="$start" -v m="$mid" -v e="$end" \
+        -v rss="$(tail -1 "$case_dir/rss")" -v r="$r" \
+        'BEGIN { printf "scale %d round %d: %d events (case %.0f MB): full scan %.2f s, ftl correlate %.2f s = %.2f x the scan, %.2f us/event, peak RSS %.1f MB\n",
+                 sc, r, n, b / 1e6, m - s, e - m, (e - m) / (m - s), (e - m) * 1e6 / n, rss / 1024 }'
+    done
+    "$sqlite3_bin" "$case_dir/case.ftl" "select 'sessions ' || sum(n) || ' (' ||
+      group_concat(state || '=' || n, ', ') || ')' from (select state, count(*) n from sessions group by state)"
+    rm -rf -- "$case_dir"
+  done
   exit
 fi
 
