@@ -16,7 +16,7 @@ static const struct ftl_opt opts[] = {
       "address (default 60m; units s, m, h, d)" },
     { "coverage-gap", 0, "DURATION",
       "sign-in log files of one tenant at most this far apart cover the time between "
-      "them (default 12h)" },
+      "them (default 48h: a quiet weekend is not a hole in the logs)" },
     { "quiet", 'q', NULL, "print nothing but errors" },
     { 0 }
 };

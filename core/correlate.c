@@ -262,6 +262,7 @@ enum {
     K_SUCCESS = 2,    /* outcome success */
     K_ENTRA = 4,      /* source entra_signin: an issuance record */
     K_HEUR = 8,       /* joined a sign-in by the heuristic (pass 2) */
+    K_FAILURE = 16,   /* outcome failure (else unknown, when not success) */
 };
 
 struct crec {
@@ -450,6 +451,8 @@ static void read_event(struct ctx *c, sqlite3_stmt *st, struct crec *e)
         e->kind |= K_SIGNIN;
     if (outcome && strcmp(outcome, "success") == 0)
         e->kind |= K_SUCCESS;
+    else if (outcome && strcmp(outcome, "failure") == 0)
+        e->kind |= K_FAILURE;
     if (entra) {
         e->kind |= K_ENTRA;
         note_coverage(c, sqlite3_column_int64(st, 2), e->tenant, cov_kind(action), e->ts);
@@ -856,7 +859,9 @@ static void classify(struct ctx *c, const struct crec *e, struct verdict *v, str
     if (is_signin(e) && !(e->kind & K_SUCCESS)) {
         v->state = FTL_LS_FAILED_SIGNIN;
         if (why)
-            ftl_buf_addstr(why, "failed sign-in: nothing was issued");
+            ftl_buf_addstr(why, (e->kind & K_FAILURE)
+                                    ? "failed sign-in: nothing was issued"
+                                    : "sign-in with no success status: counted as issuing nothing");
         return;
     }
     if (is_signin(e)) {

@@ -26,7 +26,7 @@
 #include "store.h"
 
 #define FTL_CORRELATE_WINDOW_US (60LL * 60 * 1000000)          /* 60 min */
-#define FTL_CORRELATE_COVERAGE_GAP_US (12LL * 3600 * 1000000)  /* 12 h */
+#define FTL_CORRELATE_COVERAGE_GAP_US (48LL * 3600 * 1000000)  /* 48 h */
 
 struct ftl_correlate_opts {
     /* heuristic link: an event at most this long after a successful

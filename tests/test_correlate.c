@@ -251,10 +251,10 @@ static void test_coverage_decides_no_issuance(void)
 {
     struct ftl_store *s = new_case();
     static const struct tev interactive_only[] = {
-        { "2023-06-20T00:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+        { "2023-06-25T00:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "t-int-1",
           "{\"resource_tenant_id\":\"" TENANT "\"}", "si-int-1" },
-        { "2023-06-20T23:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+        { "2023-06-25T23:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "t-int-2",
           "{\"resource_tenant_id\":\"" TENANT "\"}", "si-int-2" },
         { 0 },
@@ -264,12 +264,12 @@ static void test_coverage_decides_no_issuance(void)
         { "2023-06-18T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
           "alice@example.org", "203.0.113.91", "exo-1", "forged-1", UAL_ATTRS("f-1", ""),
           "ual-covered" },
-        /* after the logs end (19 June, nothing imported) */
-        { "2023-06-19T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+        /* after the logs end (21 June, nothing imported) */
+        { "2023-06-21T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
           "alice@example.org", "203.0.113.91", "exo-2", "forged-2", UAL_ATTRS("f-2", ""),
           "ual-after" },
-        /* 20 June: interactive logs only, non-interactive missing */
-        { "2023-06-20T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+        /* 25 June: interactive logs only, non-interactive missing */
+        { "2023-06-25T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
           "alice@example.org", "203.0.113.91", "exo-3", "forged-3", UAL_ATTRS("f-3", ""),
           "ual-interactive-only" },
         /* used on the 19th... with a token issued on the 18th: covered */
@@ -292,7 +292,8 @@ static void test_coverage_decides_no_issuance(void)
     correlate(s, 0, NULL);
     ASSERT_LINK(s, "ual-covered", "no_issuance_record", "");
     ASSERT_LINK(s, "ual-after", "unlinkable", "");
-    CU_ASSERT_PTR_NOT_NULL(strstr(link_of(s, "ual-after").reason, "do not cover"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(link_of(s, "ual-after").reason,
+                                  "do not cover (no interactive or non-interactive sign-ins)"));
     ASSERT_LINK(s, "ual-interactive-only", "unlinkable", "");
     CU_ASSERT_PTR_NOT_NULL(strstr(link_of(s, "ual-interactive-only").reason,
                                   "no non-interactive sign-ins"));
@@ -300,7 +301,7 @@ static void test_coverage_decides_no_issuance(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(link_of(s, "ual-issued-covered").reason, "token issue time"));
     ASSERT_LINK(s, "ual-other-tenant", "unlinkable", "");
     CU_ASSERT_PTR_NOT_NULL(strstr(link_of(s, "ual-other-tenant").reason, "were not imported"));
-    /* the coverage table: one interactive period per gap, one non-interactive */
+    /* the coverage table: the 18th and the 25th are more than 48 h apart */
     CU_ASSERT_EQUAL(sql_int(s, "SELECT count(*) FROM signin_coverage WHERE kind = 'interactive'"),
                     2);
     CU_ASSERT_EQUAL(sql_int(s, "SELECT count(*) FROM signin_coverage"
@@ -308,46 +309,63 @@ static void test_coverage_decides_no_issuance(void)
     ftl_store_close(s);
 }
 
+/* A quiet stretch between two files (a Sunday with no interactive
+ * sign-ins) is not a hole in the logs; days apart is. */
 static void test_coverage_gap_between_files(void)
 {
-    static const struct tev day1[] = {
-        { "2023-06-18T00:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+    static const struct tev friday[] = {
+        { "2023-06-16T07:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "a1", NULL, "g-1" },
-        { "2023-06-18T00:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
+        { "2023-06-16T07:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
           "success", "bob@example.org", "192.0.2.10", NULL, "a2", NULL, "g-2" },
-        { "2023-06-18T20:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+        { "2023-06-16T18:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "a3", NULL, "g-3" },
-        { "2023-06-18T20:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
+        { "2023-06-16T18:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
           "success", "bob@example.org", "192.0.2.10", NULL, "a4", NULL, "g-4" },
         { 0 },
     };
-    static const struct tev day2[] = {
-        { "2023-06-19T06:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+    static const struct tev monday[] = {
+        /* 37 h after Friday's last sign-in */
+        { "2023-06-18T07:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "b1", NULL, "g-5" },
-        { "2023-06-19T06:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
+        { "2023-06-18T07:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
           "success", "bob@example.org", "192.0.2.10", NULL, "b2", NULL, "g-6" },
         { 0 },
     };
+    static const struct tev later[] = {
+        /* four days after that */
+        { "2023-06-22T07:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
+          "bob@example.org", "192.0.2.10", NULL, "c1", NULL, "g-7" },
+        { "2023-06-22T07:00:00Z", "entra_signin", "signin", "NonInteractiveUserSignIn",
+          "success", "bob@example.org", "192.0.2.10", NULL, "c2", NULL, "g-8" },
+        { 0 },
+    };
     static const struct tev ual[] = {
-        /* between the files: 10 h apart, within the default 12 h gap */
-        { "2023-06-19T01:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
-          "alice@example.org", "203.0.113.91", "exo-1", "forged-1", NULL, "ual-gap" },
+        { "2023-06-17T20:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+          "alice@example.org", "203.0.113.91", "exo-1", "forged-1", NULL, "ual-weekend" },
+        { "2023-06-20T12:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+          "alice@example.org", "203.0.113.91", "exo-2", "forged-2", NULL, "ual-hole" },
         { 0 },
     };
     struct ftl_store *s = new_case();
     struct ftl_correlate_opts o;
     struct ftl_correlate_report r;
 
-    add_file(s, "day1.json", day1);
-    add_file(s, "day2.json", day2);
+    add_file(s, "friday.json", friday);
+    add_file(s, "monday.json", monday);
+    add_file(s, "later.json", later);
     add_file(s, "ual.jsonl", ual);
     correlate(s, 0, NULL);
     /* sign-in logs that name no tenant cover every tenant's events */
-    ASSERT_LINK(s, "ual-gap", "no_issuance_record", "");
+    ASSERT_LINK(s, "ual-weekend", "no_issuance_record", "");
+    ASSERT_LINK(s, "ual-hole", "unlinkable", "");
+    CU_ASSERT_EQUAL(sql_int(s, "SELECT count(*) FROM signin_coverage"), 4);
+    /* a stricter gap makes the weekend a hole too */
     ftl_correlate_defaults(&o);
-    o.coverage_gap_us = 6LL * 3600 * 1000000;
+    o.coverage_gap_us = 24LL * 3600 * 1000000;
     CU_ASSERT_EQUAL_FATAL(ftl_correlate(s, &o, &r, NULL), FTL_OK);
-    ASSERT_LINK(s, "ual-gap", "unlinkable", "");
+    ASSERT_LINK(s, "ual-weekend", "unlinkable", "");
+    CU_ASSERT_EQUAL(r.coverage_periods, 6);
     ftl_store_close(s);
 }
 
