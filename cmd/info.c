@@ -38,10 +38,23 @@ static void add_text(cJSON *o, const char *key, sqlite3_stmt *st, int col)
         cJSON_AddNullToObject(o, key);
 }
 
+/* parent[key] = { first column: second column } from a GROUP BY query. */
+static void add_counts(sqlite3 *db, cJSON *parent, const char *key, const char *sql)
+{
+    cJSON *counts = cJSON_AddObjectToObject(parent, key);
+    sqlite3_stmt *st = NULL;
+
+    sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
+                                (double)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+}
+
 /* Builds the whole report as a cJSON tree; both outputs print from it. */
 static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
 {
-    cJSON *root = cJSON_CreateObject(), *arr, *o, *counts;
+    cJSON *root = cJSON_CreateObject(), *arr, *o;
     sqlite3_stmt *st = NULL;
 
     cJSON_AddStringToObject(root, "case", path);
@@ -86,20 +99,10 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
         cJSON_AddNumberToObject(root, "rejected", (double)sqlite3_column_int64(st, 0));
     sqlite3_finalize(st);
 
-    counts = cJSON_AddObjectToObject(root, "by_source");
-    sqlite3_prepare_v2(db, "SELECT source, count(*) FROM events GROUP BY source ORDER BY source",
-                       -1, &st, NULL);
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
-                                (double)sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
-    counts = cJSON_AddObjectToObject(root, "by_category");
-    sqlite3_prepare_v2(db, "SELECT category, count(*) FROM events GROUP BY category"
-                           " ORDER BY category", -1, &st, NULL);
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
-                                (double)sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
+    add_counts(db, root, "by_source",
+               "SELECT source, count(*) FROM events GROUP BY source ORDER BY source");
+    add_counts(db, root, "by_category",
+               "SELECT category, count(*) FROM events GROUP BY category ORDER BY category");
 
     o = cJSON_AddObjectToObject(root, "correlation");
     sqlite3_prepare_v2(db,
@@ -114,20 +117,10 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
         cJSON_AddNumberToObject(o, "events_since", (double)sqlite3_column_int64(st, 1));
     }
     sqlite3_finalize(st);
-    counts = cJSON_AddObjectToObject(o, "sessions");
-    sqlite3_prepare_v2(db, "SELECT state, count(*) FROM sessions GROUP BY state ORDER BY state",
-                       -1, &st, NULL);
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
-                                (double)sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
-    counts = cJSON_AddObjectToObject(o, "link_states");
-    sqlite3_prepare_v2(db, "SELECT state, count(*) FROM event_links GROUP BY state ORDER BY state",
-                       -1, &st, NULL);
-    while (st && sqlite3_step(st) == SQLITE_ROW)
-        cJSON_AddNumberToObject(counts, (const char *)sqlite3_column_text(st, 0),
-                                (double)sqlite3_column_int64(st, 1));
-    sqlite3_finalize(st);
+    add_counts(db, o, "sessions",
+               "SELECT state, count(*) FROM sessions GROUP BY state ORDER BY state");
+    add_counts(db, o, "link_states",
+               "SELECT state, count(*) FROM event_links GROUP BY state ORDER BY state");
 
     if (with_rejects) {
         arr = cJSON_AddArrayToObject(root, "rejects");

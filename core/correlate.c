@@ -587,15 +587,20 @@ static ftl_rc pass_read(struct ctx *c)
     return FTL_OK;
 }
 
+/* -1, 0 or 1, for qsort comparators */
+static int cmp64(int64_t a, int64_t b)
+{
+    return (a > b) - (a < b);
+}
+
 static int cmp_sref(const void *a, const void *b)
 {
     const struct sref *x = a, *y = b;
+    int d = cmp64(x->pair, y->pair);
 
-    if (x->pair != y->pair)
-        return x->pair < y->pair ? -1 : 1;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
+    if (!d)
+        d = cmp64(x->ts, y->ts);
+    return d ? d : cmp64(x->id, y->id);
 }
 
 static void index_signins(struct ctx *c)
@@ -769,14 +774,13 @@ static ftl_rc pass_heuristic(struct ctx *c)
 static int cmp_cov(const void *a, const void *b)
 {
     const struct cov *x = a, *y = b;
+    int d = cmp64(x->tenant, y->tenant);
 
-    if (x->tenant != y->tenant)
-        return x->tenant < y->tenant ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->first != y->first)
-        return x->first < y->first ? -1 : 1;
-    return x->last < y->last ? -1 : x->last > y->last;
+    if (!d)
+        d = cmp64(x->kind, y->kind);
+    if (!d)
+        d = cmp64(x->first, y->first);
+    return d ? d : cmp64(x->last, y->last);
 }
 
 /* Files of one tenant and kind whose ranges overlap or lie within the gap
@@ -1036,13 +1040,14 @@ static const struct vset *sort_vset;   /* qsort has no context argument */
 static int cmp_dval(const void *a, const void *b)
 {
     const struct dval *x = a, *y = b;
+    int d = cmp64(x->root, y->root);
 
-    if (x->root != y->root)
-        return x->root < y->root ? -1 : 1;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->ts != y->ts)
-        return x->ts < y->ts ? -1 : 1;
+    if (!d)
+        d = cmp64(x->kind, y->kind);
+    if (!d)
+        d = cmp64(x->ts, y->ts);
+    if (d)
+        return d;
     return strcmp(smap_str(sort_vset->maps[x->kind], x->value),
                   smap_str(sort_vset->maps[y->kind], y->value));
 }
@@ -1109,14 +1114,11 @@ struct sorted_root {
 static int cmp_root(const void *a, const void *b)
 {
     const struct sorted_root *x = a, *y = b;
-    int d;
+    int d = cmp64(x->first_ts, y->first_ts);
 
-    if (x->first_ts != y->first_ts)
-        return x->first_ts < y->first_ts ? -1 : 1;
-    d = strcmp(x->cred, y->cred);
-    if (d)
-        return d;
-    return x->min_id < y->min_id ? -1 : x->min_id > y->min_id;
+    if (!d)
+        d = strcmp(x->cred, y->cred);
+    return d ? d : cmp64(x->min_id, y->min_id);
 }
 
 /* Session state and method from its members. */

@@ -38,6 +38,15 @@ struct ftl_store {
     int64_t next_event_id;  /* 0: unknown, ask the table (after a rollback) */
 };
 
+/* the timeline view up to correlation_id, shared by schema 1 and 2 */
+#define TIMELINE_HEAD                                                                         \
+    "CREATE VIEW timeline AS SELECT\n"                                                        \
+    "  e.id AS id,\n"                                                                         \
+    "  strftime('%Y-%m-%dT%H:%M:%S', (e.ts - ((e.ts % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')\n" \
+    "    || printf('.%06dZ', ((e.ts % 1000000) + 1000000) % 1000000) AS time,\n"              \
+    "  e.source, e.category, e.action, e.outcome, e.actor, e.target, e.src_ip,\n"             \
+    "  e.user_agent, e.app_id, e.client_app_id, e.session_key, e.token_id,\n"
+
 static const char schema_sql[] =
     "PRAGMA application_id = 1179929649;\n"   /* FTL_APPLICATION_ID */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;\n"
@@ -94,12 +103,7 @@ static const char schema_sql[] =
     "  reason TEXT NOT NULL,\n"
     "  raw BLOB\n"
     ");\n"
-    "CREATE VIEW timeline AS SELECT\n"
-    "  e.id AS id,\n"
-    "  strftime('%Y-%m-%dT%H:%M:%S', (e.ts - ((e.ts % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')\n"
-    "    || printf('.%06dZ', ((e.ts % 1000000) + 1000000) % 1000000) AS time,\n"
-    "  e.source, e.category, e.action, e.outcome, e.actor, e.target, e.src_ip,\n"
-    "  e.user_agent, e.app_id, e.client_app_id, e.session_key, e.token_id,\n"
+    TIMELINE_HEAD
     "  e.correlation_id, e.native_id, e.attrs, v.name AS evidence, e.record_no\n"
     "FROM events e JOIN evidence v ON v.id = e.evidence_id;\n";
 
@@ -145,12 +149,7 @@ static const char schema_v2_sql[] =
     "  events INTEGER NOT NULL\n"
     ");\n"
     "DROP VIEW timeline;\n"
-    "CREATE VIEW timeline AS SELECT\n"
-    "  e.id AS id,\n"
-    "  strftime('%Y-%m-%dT%H:%M:%S', (e.ts - ((e.ts % 1000000) + 1000000) % 1000000) / 1000000, 'unixepoch')\n"
-    "    || printf('.%06dZ', ((e.ts % 1000000) + 1000000) % 1000000) AS time,\n"
-    "  e.source, e.category, e.action, e.outcome, e.actor, e.target, e.src_ip,\n"
-    "  e.user_agent, e.app_id, e.client_app_id, e.session_key, e.token_id,\n"
+    TIMELINE_HEAD
     "  e.correlation_id, e.native_id, l.session_id, l.state AS link_state,\n"
     "  l.method AS link_method, e.attrs, v.name AS evidence, e.record_no\n"
     "FROM events e JOIN evidence v ON v.id = e.evidence_id\n"
@@ -184,6 +183,25 @@ ftl_rc ftl_store_exec(struct ftl_store *s, const char *sql, struct ftl_error *er
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return sql_error(s, err, sql);
     return FTL_OK;
+}
+
+/* Runs the parts as one script (a transaction they open and commit); on
+ * failure rolls back, so the file keeps its old schema. */
+static ftl_rc exec_script(struct ftl_store *s, const char *begin, const char *body1,
+                          const char *body2, const char *end, struct ftl_error *err)
+{
+    struct ftl_buf sql = { 0 };
+    ftl_rc rc;
+
+    ftl_buf_addstr(&sql, begin);
+    ftl_buf_addstr(&sql, body1);
+    ftl_buf_addstr(&sql, body2);
+    ftl_buf_addstr(&sql, end);
+    rc = ftl_store_exec(s, sql.data, err);
+    ftl_buf_free(&sql);
+    if (rc != FTL_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 static int pragma_int(struct ftl_store *s, const char *sql, int64_t *v)
@@ -316,35 +334,16 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            version > FTL_SCHEMA_VERSION ? " (made by a newer ftl)" : "");
         goto out;
     }
-    if (fresh) {
-        struct ftl_buf sql = { 0 };
-
-        ftl_buf_addstr(&sql, "PRAGMA page_size = 16384; BEGIN IMMEDIATE;");
-        ftl_buf_addstr(&sql, schema_sql);
-        ftl_buf_addstr(&sql, schema_v2_sql);
-        ftl_buf_addstr(&sql, "INSERT INTO meta VALUES ('created_by', 'ftl');"
-                             "COMMIT;");
-        rc = ftl_store_exec(s, sql.data, err);
-        ftl_buf_free(&sql);
-        if (rc != FTL_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            goto out;
-        }
-    }
-    if (upgrade) {
-        struct ftl_buf sql = { 0 };
-
-        ftl_buf_addstr(&sql, "BEGIN IMMEDIATE;");
-        ftl_buf_addstr(&sql, schema_v2_sql);
-        ftl_buf_addstr(&sql, "INSERT OR REPLACE INTO meta VALUES ('upgraded_from', '1');"
-                             "COMMIT;");
-        rc = ftl_store_exec(s, sql.data, err);
-        ftl_buf_free(&sql);
-        if (rc != FTL_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-            goto out;
-        }
-    }
+    if (fresh)
+        rc = exec_script(s, "PRAGMA page_size = 16384; BEGIN IMMEDIATE;", schema_sql,
+                         schema_v2_sql, "INSERT INTO meta VALUES ('created_by', 'ftl'); COMMIT;",
+                         err);
+    else if (upgrade)
+        rc = exec_script(s, "BEGIN IMMEDIATE;", "", schema_v2_sql,
+                         "INSERT OR REPLACE INTO meta VALUES ('upgraded_from', '1'); COMMIT;",
+                         err);
+    if (rc != FTL_OK)
+        goto out;
     if (mode != FTL_OPEN_READ) {
         /* after the schema: setting page_size on a new file resets the cache */
         rc = ftl_store_exec(s, "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL;"
