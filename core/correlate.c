@@ -608,7 +608,8 @@ static void index_signins(struct ctx *c)
     size_t i;
     uint32_t p;
 
-    qsort(c->si, c->nsi, sizeof *c->si, cmp_sref);
+    if (c->nsi)
+        qsort(c->si, c->nsi, sizeof *c->si, cmp_sref);
     c->pair_start = ftl_xmalloc((c->pairs.n + 1) * sizeof *c->pair_start);
     for (p = 0, i = 0; p <= c->pairs.n; p++) {
         while (i < c->nsi && (uint32_t)c->si[i].pair < p)
@@ -789,7 +790,8 @@ static void merge_coverage(struct ctx *c)
 {
     size_t i;
 
-    qsort(c->cov, c->ncov, sizeof *c->cov, cmp_cov);
+    if (c->ncov)
+        qsort(c->cov, c->ncov, sizeof *c->cov, cmp_cov);
     c->merged = ftl_xmalloc((c->ncov ? c->ncov : 1) * sizeof *c->merged);
     for (i = 0; i < c->ncov; i++) {
         struct cov *m = c->nmerged ? &c->merged[c->nmerged - 1] : NULL;
@@ -1179,7 +1181,8 @@ static ftl_rc write_sessions(struct ctx *c, struct comp *cp, struct sorted_root 
     if (sqlite3_prepare_v2(ftl_store_db(c->s), sql, -1, &st, NULL) != SQLITE_OK)
         return sql_fail(c, "writing sessions");
     sort_vset = vs;
-    qsort(vs->list, vs->n, sizeof *vs->list, cmp_dval);
+    if (vs->n)
+        qsort(vs->list, vs->n, sizeof *vs->list, cmp_dval);
     for (i = 0; i < nsr && out == FTL_OK; i++) {
         const struct comp *m = &cp[sr[i].slot];
         int state = comp_state(m);
