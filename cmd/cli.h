@@ -60,8 +60,11 @@ struct ftl_filter;
 int ftl_cli_time(const char *opt, const char *v, int64_t *ts);
 int ftl_cli_filter(const struct ftl_cmd *me, const struct ftl_args *a, struct ftl_filter *f);
 int ftl_cli_duration(const char *opt, const char *v, int64_t *us);
+struct ftl_ruleset;
+int ftl_cli_rules(const char *dir, struct ftl_ruleset *rs, int *nbad);
 
-extern const struct ftl_cmd ftl_cmd_correlate, ftl_cmd_export, ftl_cmd_formats,
-    ftl_cmd_import, ftl_cmd_info, ftl_cmd_sessions;
+extern const struct ftl_cmd ftl_cmd_correlate, ftl_cmd_detect, ftl_cmd_export,
+    ftl_cmd_findings, ftl_cmd_formats, ftl_cmd_import, ftl_cmd_info, ftl_cmd_rules,
+    ftl_cmd_sessions;
 
 #endif

@@ -23,6 +23,7 @@ static const struct ftl_opt opts[] = {
     { "category", 0, "CAT", "only events of category CAT (signin, mailbox, mail_admin, directory, file, cloud, host, other)" },
     { "session", 0, "ID", "only events of session ID (see ftl sessions)" },
     { "link-state", 0, "STATE", "only events in link state STATE (signin, failed_signin, linked, no_issuance_record, unlinkable)" },
+    { "finding", 0, "RULE", "only events behind findings of rule RULE (see ftl findings, ftl rules)" },
     { 0 }
 };
 
@@ -76,6 +77,7 @@ int ftl_cli_filter(const struct ftl_cmd *me, const struct ftl_args *a, struct ft
         }
         f->link_state = v;
     }
+    f->finding = ftl_arg(me, a, "finding");
     return 0;
 }
 
@@ -139,8 +141,9 @@ const struct ftl_cmd ftl_cmd_export = {
     .details =
         "Columns: datetime (ISO 8601 UTC), timestamp (microseconds since 1970),\n"
         "timestamp_desc, message, then the normalized fields, session_id, link_state and\n"
-        "link_method (from `ftl correlate`; empty before it runs), the evidence file and\n"
-        "record number, and attrs (JSON). Timesketch imports the file unchanged.\n"
+        "link_method (from `ftl correlate`; empty before it runs), findings (the rule ids\n"
+        "of `ftl detect` findings the event supports), the evidence file and record\n"
+        "number, and attrs (JSON). Timesketch imports the file unchanged.\n"
         "Cells a spreadsheet would run as a formula are prefixed with an apostrophe.",
     .min_pos = 1,
     .max_pos = 1,

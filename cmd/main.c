@@ -12,10 +12,13 @@
 /* MUST be sorted by name: `ftl --help` lists them in this order. */
 static const struct ftl_cmd *const commands[] = {
     &ftl_cmd_correlate,
+    &ftl_cmd_detect,
     &ftl_cmd_export,
+    &ftl_cmd_findings,
     &ftl_cmd_formats,
     &ftl_cmd_import,
     &ftl_cmd_info,
+    &ftl_cmd_rules,
     &ftl_cmd_sessions,
     NULL,
 };

@@ -53,7 +53,10 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
     for (i = 0; i < FTL_F_COUNT; i++)
         ftl_buf_addf(&sql, ", e.%s", ftl_field_names[i]);
     ftl_buf_addf(&sql, ", v.name, e.evidence_id, e.record_no, %s, l.session_id, l.state,"
-                       " l.method FROM events e JOIN evidence v ON v.id = e.evidence_id"
+                       " l.method, (SELECT group_concat(rule_id, ' ') FROM (SELECT DISTINCT"
+                       " f.rule_id FROM finding_events fe JOIN findings f ON f.id = fe.finding_id"
+                       " WHERE fe.event_id = e.id ORDER BY 1))"
+                       " FROM events e JOIN evidence v ON v.id = e.evidence_id"
                        " LEFT JOIN event_links l ON l.event_id = e.id WHERE 1",
                  with_raw ? "e.raw" : "NULL");
     if (f && f->has_from)
@@ -70,6 +73,9 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
         ftl_buf_addstr(&sql, " AND l.session_id = :session");
     if (f && f->link_state)
         ftl_buf_addstr(&sql, " AND l.state = :link_state");
+    if (f && f->finding)
+        ftl_buf_addstr(&sql, " AND e.id IN (SELECT fe.event_id FROM finding_events fe JOIN"
+                             " findings f ON f.id = fe.finding_id WHERE f.rule_id = :finding)");
     ftl_buf_addstr(&sql, " ORDER BY e.ts, e.id");
     if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
         out = ftl_error_set(err, FTL_ESQL, "%s: %s", ftl_store_path(s), sqlite3_errmsg(db));
@@ -98,6 +104,9 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
         if (f->link_state)
             sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":link_state"),
                               f->link_state, -1, SQLITE_STATIC);
+        if (f->finding)
+            sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":finding"), f->finding, -1,
+                              SQLITE_STATIC);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         memset(&row, 0, sizeof row);
@@ -115,6 +124,7 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
         row.session_id = sqlite3_column_int64(st, 6 + FTL_F_COUNT);
         row.link_state = (const char *)sqlite3_column_text(st, 7 + FTL_F_COUNT);
         row.link_method = (const char *)sqlite3_column_text(st, 8 + FTL_F_COUNT);
+        row.findings = (const char *)sqlite3_column_text(st, 9 + FTL_F_COUNT);
         out = fn(ctx, &row);
         if (out != FTL_OK)
             goto done;

@@ -23,6 +23,7 @@ struct ftl_filter {
     const char *category;
     int64_t session;          /* > 0: only events of this session */
     const char *link_state;   /* only events in this link state */
+    const char *finding;      /* only events behind findings of this rule id */
 };
 
 struct ftl_event_row {
@@ -37,6 +38,7 @@ struct ftl_event_row {
     int64_t session_id;             /* 0 when in no session */
     const char *link_state;         /* NULL before `ftl correlate` */
     const char *link_method;        /* NULL unless linked */
+    const char *findings;           /* rule ids of the findings it supports, or NULL */
 };
 
 /* Return non-OK from the callback to stop (that code is returned). */

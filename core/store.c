@@ -153,8 +153,40 @@ static const char schema_v2_sql[] =
     "  e.correlation_id, e.native_id, l.session_id, l.state AS link_state,\n"
     "  l.method AS link_method, e.attrs, v.name AS evidence, e.record_no\n"
     "FROM events e JOIN evidence v ON v.id = e.evidence_id\n"
-    "LEFT JOIN event_links l ON l.event_id = e.id;\n"
-    "PRAGMA user_version = 2;\n";
+    "LEFT JOIN event_links l ON l.event_id = e.id;\n";
+
+/*
+ * Schema 3 adds findings (core/detect.c): what each rule found, the events
+ * behind each finding, and which rules ran or could not.
+ */
+static const char schema_v3_sql[] =
+    "CREATE TABLE findings (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  rule_id TEXT NOT NULL,\n"
+    "  severity TEXT NOT NULL,\n"
+    "  ts INTEGER NOT NULL,\n"
+    "  actor TEXT,\n"
+    "  target TEXT,\n"
+    "  reason TEXT NOT NULL,\n"
+    "  session_id INTEGER,\n"
+    "  events INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX findings_rule ON findings(rule_id);\n"
+    "CREATE TABLE finding_events (\n"
+    "  finding_id INTEGER NOT NULL,\n"
+    "  event_id INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (finding_id, event_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX finding_events_event ON finding_events(event_id);\n"
+    "CREATE TABLE rule_runs (\n"
+    "  rule_id TEXT PRIMARY KEY,\n"
+    "  title TEXT NOT NULL,\n"
+    "  severity TEXT NOT NULL,\n"
+    "  origin TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  message TEXT,\n"
+    "  findings INTEGER NOT NULL\n"
+    ") WITHOUT ROWID;\n";
 
 static ftl_rc sql_error(struct ftl_store *s, struct ftl_error *err,
                         const char *what)
@@ -185,18 +217,30 @@ ftl_rc ftl_store_exec(struct ftl_store *s, const char *sql, struct ftl_error *er
     return FTL_OK;
 }
 
-/* Runs the parts as one script (a transaction they open and commit); on
- * failure rolls back, so the file keeps its old schema. */
-static ftl_rc exec_script(struct ftl_store *s, const char *begin, const char *body1,
-                          const char *body2, const char *end, struct ftl_error *err)
+/* Creates the schema from version `from` (0: a new file) up to the current
+ * one in one transaction; on failure rolls back, so the file keeps its old
+ * schema. */
+static ftl_rc exec_script(struct ftl_store *s, int64_t from, struct ftl_error *err)
 {
     struct ftl_buf sql = { 0 };
     ftl_rc rc;
 
-    ftl_buf_addstr(&sql, begin);
-    ftl_buf_addstr(&sql, body1);
-    ftl_buf_addstr(&sql, body2);
-    ftl_buf_addstr(&sql, end);
+    if (from == 0)
+        ftl_buf_addstr(&sql, "PRAGMA page_size = 16384; BEGIN IMMEDIATE;");
+    else
+        ftl_buf_addstr(&sql, "BEGIN IMMEDIATE;");
+    if (from < 1)
+        ftl_buf_addstr(&sql, schema_sql);
+    if (from < 2)
+        ftl_buf_addstr(&sql, schema_v2_sql);
+    if (from < 3)
+        ftl_buf_addstr(&sql, schema_v3_sql);
+    if (from == 0)
+        ftl_buf_addstr(&sql, "INSERT INTO meta VALUES ('created_by', 'ftl');");
+    else
+        ftl_buf_addf(&sql, "INSERT OR REPLACE INTO meta VALUES ('upgraded_from', '%lld');",
+                     (long long)from);
+    ftl_buf_addf(&sql, "PRAGMA user_version = %d; COMMIT;", FTL_SCHEMA_VERSION);
     rc = ftl_store_exec(s, sql.data, err);
     ftl_buf_free(&sql);
     if (rc != FTL_OK)
@@ -319,13 +363,13 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            "%s is a SQLite database but not an ftl case file; left untouched",
                            path);
         goto out;
-    } else if (version == 1 && mode != FTL_OPEN_READ) {
+    } else if (version >= 1 && version < FTL_SCHEMA_VERSION && mode != FTL_OPEN_READ) {
         upgrade = 1;
-    } else if (version == 1) {
+    } else if (version >= 1 && version < FTL_SCHEMA_VERSION) {
         rc = ftl_error_set(err, FTL_ESCHEMA,
-                           "%s is an ftl case file of schema version 1 (before correlation); "
+                           "%s is an ftl case file of schema version %lld (made by an older ftl); "
                            "`ftl correlate %s` upgrades it to version %d",
-                           path, path, FTL_SCHEMA_VERSION);
+                           path, (long long)version, path, FTL_SCHEMA_VERSION);
         goto out;
     } else if (version != FTL_SCHEMA_VERSION) {
         rc = ftl_error_set(err, FTL_ESCHEMA,
@@ -334,14 +378,8 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            version > FTL_SCHEMA_VERSION ? " (made by a newer ftl)" : "");
         goto out;
     }
-    if (fresh)
-        rc = exec_script(s, "PRAGMA page_size = 16384; BEGIN IMMEDIATE;", schema_sql,
-                         schema_v2_sql, "INSERT INTO meta VALUES ('created_by', 'ftl'); COMMIT;",
-                         err);
-    else if (upgrade)
-        rc = exec_script(s, "BEGIN IMMEDIATE;", "", schema_v2_sql,
-                         "INSERT OR REPLACE INTO meta VALUES ('upgraded_from', '1'); COMMIT;",
-                         err);
+    if (fresh || upgrade)
+        rc = exec_script(s, fresh ? 0 : version, err);
     if (rc != FTL_OK)
         goto out;
     if (mode != FTL_OPEN_READ) {

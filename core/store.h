@@ -20,7 +20,7 @@
 #include "error.h"
 #include "event.h"
 
-#define FTL_SCHEMA_VERSION 2
+#define FTL_SCHEMA_VERSION 3
 #define FTL_APPLICATION_ID 0x46544c31   /* "FTL1" */
 
 struct ftl_store;

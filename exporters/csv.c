@@ -88,6 +88,7 @@ static ftl_rc row_fn(void *vctx, const struct ftl_event_row *r)
         cell(&c->line, NULL, 0);
     cell(&c->line, r->link_state, 0);
     cell(&c->line, r->link_method, 0);
+    cell(&c->line, r->findings, 0);
     cell(&c->line, r->evidence, 0);
     snprintf(num, sizeof num, "%lld", (long long)r->record_no);
     cell(&c->line, num, 0);
@@ -109,7 +110,7 @@ static ftl_rc write_csv(struct ftl_store *s, const struct ftl_filter *f, FILE *o
     for (k = 0; k < FTL_F_COUNT; k++)
         if (k != FTL_F_ATTRS)
             ftl_buf_addf(&c.line, ",%s", ftl_field_names[k]);
-    ftl_buf_addstr(&c.line, ",session_id,link_state,link_method,evidence,record_no,attrs\r\n");
+    ftl_buf_addstr(&c.line, ",session_id,link_state,link_method,findings,evidence,record_no,attrs\r\n");
     if (fwrite(c.line.data, 1, c.line.len, out) != c.line.len)
         rc = FTL_EIO;
     else

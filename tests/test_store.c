@@ -97,8 +97,8 @@ static void test_store_refuses_other_version(void)
     refused_untouched("v9.ftl", "schema version 9");
 }
 
-/* A version 1 file (before correlation) is refused read-only, untouched,
- * and upgraded in place when opened for writing. */
+/* A version 1 file (before correlation and findings) is refused read-only,
+ * untouched, and upgraded in place when opened for writing. */
 static void test_store_upgrades_version_1(void)
 {
     struct ftl_store *s = NULL;
@@ -111,7 +111,9 @@ static void test_store_upgrades_version_1(void)
     CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
     CU_ASSERT_EQUAL(ftl_store_exec(s, "DROP VIEW session_events; DROP TABLE event_links;"
                                       " DROP TABLE sessions; DROP TABLE signin_coverage;"
-                                      " PRAGMA user_version = 1", NULL), FTL_OK);
+                                      " DROP TABLE findings; DROP TABLE finding_events;"
+                                      " DROP TABLE rule_runs; PRAGMA user_version = 1", NULL),
+                    FTL_OK);
     ftl_store_close(s);
     s = NULL;
     CU_ASSERT_EQUAL_FATAL(ftl_sha256_file(path, before, NULL, NULL), FTL_OK);
@@ -124,14 +126,15 @@ static void test_store_upgrades_version_1(void)
                                        "SELECT (SELECT user_version FROM pragma_user_version),"
                                        " (SELECT count(*) FROM sqlite_schema WHERE name IN"
                                        " ('sessions', 'event_links', 'session_events',"
-                                       "  'signin_coverage'))", -1, &st, NULL), SQLITE_OK);
+                                       "  'signin_coverage', 'findings', 'finding_events',"
+                                       "  'rule_runs'))", -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW) {
         version = sqlite3_column_int64(st, 0);
         tables = sqlite3_column_int64(st, 1);
     }
     sqlite3_finalize(st);
     CU_ASSERT_EQUAL(version, FTL_SCHEMA_VERSION);
-    CU_ASSERT_EQUAL(tables, 4);
+    CU_ASSERT_EQUAL(tables, 7);
     CU_ASSERT_EQUAL(ftl_store_exec(s, "SELECT link_state FROM timeline", NULL), FTL_OK);
     ftl_store_close(s);
 }

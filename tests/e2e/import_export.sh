@@ -34,7 +34,7 @@ expect_rc 0 "$FTL" export "$C" --format csv -o "$T/b.csv"
 if cmp -s "$T/a.csv" "$T/b.csv"; then ok; else fail "export is not byte-identical across runs"; fi
 head -1 "$T/a.csv" | tr -d '\r' > "$T/header"
 expect_eq "csv header" "$(cat "$T/header")" \
-  "datetime,timestamp,timestamp_desc,message,source,category,action,outcome,actor,target,src_ip,user_agent,app_id,client_app_id,session_key,token_id,correlation_id,native_id,session_id,link_state,link_method,evidence,record_no,attrs"
+  "datetime,timestamp,timestamp_desc,message,source,category,action,outcome,actor,target,src_ip,user_agent,app_id,client_app_id,session_key,token_id,correlation_id,native_id,session_id,link_state,link_method,findings,evidence,record_no,attrs"
 rows=$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8"))); print(len(r))' "$T/a.csv")
 expect_eq "csv rows" "$rows" "89"
 # ordered by time, ISO 8601 UTC
