@@ -71,11 +71,32 @@ static int prepare_rule(sqlite3 *db, const struct ftl_rule *r, const char *overr
 {
     struct ftl_buf sql = { 0 }, tmp = { 0 };
     const char *tail = NULL;
-    int i, k, n, rc;
+    int i, k, n, rc, ordered;
 
     memset(p, 0, sizeof *p);
-    ftl_buf_addf(&sql, "SELECT * FROM (\n%s\n) ORDER BY ts, reason", r->sql);
-    rc = sqlite3_prepare_v2(db, sql.data, -1, &p->st, &tail);
+    /* first as it is, for its columns; then in a stable order */
+    ftl_buf_addf(&sql, "SELECT * FROM (\n%s\n)", r->sql);
+    for (ordered = 0;; ordered = 1) {
+        rc = sqlite3_prepare_v2(db, sql.data, -1, &p->st, &tail);
+        if (rc != SQLITE_OK || (tail && *tail) || ordered)
+            break;
+        n = sqlite3_column_count(p->st);
+        for (k = 0; k < C_N; k++)
+            p->col[k] = -1;
+        for (i = 0; i < n; i++)
+            for (k = 0; k < C_N; k++)
+                if (strcmp(sqlite3_column_name(p->st, i), col_names[k]) == 0)
+                    p->col[k] = i;
+        if (p->col[C_TS] < 0 || p->col[C_REASON] < 0 ||
+            (p->col[C_EVENT_IDS] < 0 && p->col[C_EVENT_ID] < 0)) {
+            snprintf(why, whylen, "the SELECT must return columns ts, reason and event_ids "
+                                  "(or event_id)");
+            goto bad;
+        }
+        sqlite3_finalize(p->st);
+        p->st = NULL;
+        ftl_buf_addstr(&sql, " ORDER BY ts, reason");
+    }
     if (rc != SQLITE_OK) {
         snprintf(why, whylen, "SQL error: %s", sqlite3_errmsg(db));
         goto bad;
@@ -86,19 +107,6 @@ static int prepare_rule(sqlite3 *db, const struct ftl_rule *r, const char *overr
     }
     if (!sqlite3_stmt_readonly(p->st)) {
         snprintf(why, whylen, "the SQL would change the case file; rules may only read");
-        goto bad;
-    }
-    for (k = 0; k < C_N; k++)
-        p->col[k] = -1;
-    n = sqlite3_column_count(p->st);
-    for (i = 0; i < n; i++)
-        for (k = 0; k < C_N; k++)
-            if (strcmp(sqlite3_column_name(p->st, i), col_names[k]) == 0)
-                p->col[k] = i;
-    if (p->col[C_TS] < 0 || p->col[C_REASON] < 0 ||
-        (p->col[C_EVENT_IDS] < 0 && p->col[C_EVENT_ID] < 0)) {
-        snprintf(why, whylen, "the SELECT must return columns ts, reason and event_ids "
-                              "(or event_id)");
         goto bad;
     }
     n = sqlite3_bind_parameter_count(p->st);

@@ -15,74 +15,8 @@
 #include "correlate.h"
 #include "ftltime.h"
 #include "store.h"
+#include "caseutil.h"
 #include "testmain.h"
-#include "tmpdir.h"
-
-#define TENANT "6feaf84e-429b-402e-8efc-98c4b3e6bce6"
-
-static char dir[512];
-static int ncase;
-
-/* one evidence file's events */
-struct tev {
-    const char *time, *source, *category, *action, *outcome, *actor, *ip;
-    const char *session_key, *token, *attrs, *native;
-};
-
-static struct ftl_store *new_case(void)
-{
-    struct ftl_store *s = NULL;
-    char path[600];
-
-    if (!dir[0])
-        snprintf(dir, sizeof dir, "%s", test_tmpdir("correlate"));
-    snprintf(path, sizeof path, "%s/case%d.ftl", dir, ++ncase);
-    CU_ASSERT_EQUAL_FATAL(ftl_store_open(path, FTL_OPEN_CREATE, &s, NULL), FTL_OK);
-    return s;
-}
-
-static int64_t ts_of(const char *iso)
-{
-    int64_t t = 0;
-
-    CU_ASSERT_EQUAL_FATAL(ftl_time_parse_iso8601(iso, strlen(iso), &t), 0);
-    return t;
-}
-
-/* Adds one evidence file holding the events (NULL-terminated by time). */
-static void add_file(struct ftl_store *s, const char *name, const struct tev *t)
-{
-    struct ftl_evidence ev;
-    struct ftl_event e;
-    int inserted;
-
-    CU_ASSERT_EQUAL_FATAL(ftl_store_begin(s, NULL), FTL_OK);
-    memset(&ev, 0, sizeof ev);
-    ev.path = ev.name = name;
-    snprintf(ev.sha256, sizeof ev.sha256, "%s", name);
-    ev.format = t->source;
-    ev.status = "complete";
-    CU_ASSERT_EQUAL_FATAL(ftl_store_add_evidence(s, &ev, NULL), FTL_OK);
-    for (; t->time; t++) {
-        memset(&e, 0, sizeof e);
-        e.ts_us = ts_of(t->time);
-        e.f[FTL_F_SOURCE] = t->source;
-        e.f[FTL_F_CATEGORY] = t->category;
-        e.f[FTL_F_ACTION] = t->action;
-        e.f[FTL_F_OUTCOME] = t->outcome;
-        e.f[FTL_F_ACTOR] = t->actor;
-        e.f[FTL_F_SRC_IP] = t->ip;
-        e.f[FTL_F_SESSION_KEY] = t->session_key;
-        e.f[FTL_F_TOKEN_ID] = t->token;
-        e.f[FTL_F_ATTRS] = t->attrs;
-        e.f[FTL_F_NATIVE_ID] = t->native;
-        e.raw = "{}";
-        e.raw_len = 2;
-        e.record_no = 1;
-        CU_ASSERT_EQUAL_FATAL(ftl_store_add_event(s, ev.id, &e, &inserted, NULL), FTL_OK);
-    }
-    CU_ASSERT_EQUAL_FATAL(ftl_store_commit(s, NULL), FTL_OK);
-}
 
 static void correlate(struct ftl_store *s, int64_t window_us, struct ftl_correlate_report *r)
 {
@@ -140,18 +74,6 @@ static struct link link_of(struct ftl_store *s, const char *native)
         CU_ASSERT_STRING_EQUAL(l_.method, want_method);                                  \
     } while (0)
 
-static int64_t sql_int(struct ftl_store *s, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    int64_t v = -1;
-
-    CU_ASSERT_EQUAL_FATAL(sqlite3_prepare_v2(ftl_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* Interactive and non-interactive sign-in logs of TENANT covering
  * 2023-06-18T00:00 to 2023-06-18T23:59, with alice's sign-in (token
  * "mcQCg9l8PIBeqN9jQ3GqhA", Entra session 722d...) at 10:00 from
@@ -183,7 +105,7 @@ static const struct tev signins[] = {
 
 static void test_token_link_is_exact(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ual[] = {
         /* the token alice's sign-in issued: linked by token */
         { "2023-06-18T10:20:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
@@ -225,7 +147,7 @@ static void test_token_link_is_exact(void)
 
 static void test_entra_session_link(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ual[] = {
         /* AADSessionId in upper case: a GUID, compared case-insensitively */
         { "2023-06-18T11:00:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
@@ -249,7 +171,7 @@ static void test_entra_session_link(void)
 
 static void test_coverage_decides_no_issuance(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev interactive_only[] = {
         { "2023-06-25T00:00:00Z", "entra_signin", "signin", "UserSignIn", "success",
           "bob@example.org", "192.0.2.10", NULL, "t-int-1",
@@ -347,7 +269,7 @@ static void test_coverage_gap_between_files(void)
           "alice@example.org", "203.0.113.91", "exo-2", "forged-2", NULL, "ual-hole" },
         { 0 },
     };
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     struct ftl_correlate_opts o;
     struct ftl_correlate_report r;
 
@@ -371,7 +293,7 @@ static void test_coverage_gap_between_files(void)
 
 static void test_native_exchange_session(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ual[] = {
         { "2023-06-18T03:00:00Z", "m365_ual", "mail_admin", "New-InboxRule", "success",
           "dave@example.org", "198.51.100.20", "b5e5bb2c-0000-4000-8000-000000000001", NULL,
@@ -401,7 +323,7 @@ static void test_native_exchange_session(void)
 
 static void test_native_aws_keys(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ct[] = {
         { "2023-06-22T13:02:11Z", "aws_cloudtrail", "cloud", "sts.amazonaws.com:GetCallerIdentity",
           "success", "arn:aws:iam::111122223333:user/finance", "203.0.113.66",
@@ -450,7 +372,7 @@ static void test_native_aws_keys(void)
 
 static void test_native_gcp_and_windows(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev gcp[] = {
         { "2023-06-22T14:02:31Z", "gcp_audit", "cloud", "GetIamPolicy", "success",
           "sa@p.iam.gserviceaccount.com", "203.0.113.66", "//iam/keys/k1", NULL, NULL, "g-1" },
@@ -505,7 +427,7 @@ static void test_native_gcp_and_windows(void)
 
 static void test_heuristic_window(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ual[] = {
         /* 59:59 after alice's sign-in, from the same IPv6 address written
          * long-hand: the heuristic link */
@@ -562,7 +484,7 @@ static void test_heuristic_window(void)
  * event follows; its other events are linked natively through it. */
 static void test_heuristic_component(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     static const struct tev ual[] = {
         { "2023-06-18T10:05:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
           "alice@example.org", "2001:db8::1", "exo-imap", NULL, NULL, "c-1" },
@@ -628,7 +550,8 @@ static const struct tev more_ual[] = {
  * order, or correlate before and after more evidence came in. */
 static void test_deterministic_rebuild(void)
 {
-    struct ftl_store *a = new_case(), *b = new_case(), *c = new_case();
+    struct ftl_store *a = new_case("correlate"), *b = new_case("correlate"),
+                     *c = new_case("correlate");
     struct ftl_buf da = { 0 }, db = { 0 };
     struct ftl_correlate_report r;
 
@@ -677,7 +600,7 @@ static void test_deterministic_rebuild(void)
  * sessions: everything happens in one transaction. */
 static void test_failure_keeps_previous(void)
 {
-    struct ftl_store *s = new_case();
+    struct ftl_store *s = new_case("correlate");
     struct ftl_correlate_report r;
     struct ftl_error err = { 0 };
     int64_t before;
