@@ -236,6 +236,61 @@ expect_rc 2 "$FTL" export "$C" --session x1
 expect_rc 2 "$FTL" export "$C" --link-state maybe
 expect_rc 2 "$FTL" correlate "$C" --window 60
 
+# --- 5. findings (docs/rules.md): every technique's expected findings are
+#     raised on its own events, and the baseline raises nothing high
+expect_rc 0 "$FTL" detect "$C"
+expect_grep "31 rules: 31 ran, 0 could not run for lack of evidence, 0 failed" "$T/out"
+python3 - "$C" "$KEY" > "$T/quality" <<'PY' || { fail "findings do not match the answer key"; cat "$T/quality" >&2; }
+import json, sqlite3, sys
+con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+key = json.load(open(sys.argv[2]))
+ids = lambda t: {r[0] for e in t["events"] for r in con.execute(
+    "select id from events where source = ? and native_id = ?", (e["source"], e["native_id"]))}
+technique_events = {t["id"]: ids(t) for t in key["techniques"]}
+every = set().union(*technique_events.values())
+start = {t["id"]: t["start"] for t in key["techniques"]}
+findings = con.execute("select f.id, f.rule_id, f.severity, group_concat(fe.event_id) from findings f"
+                       " join finding_events fe on fe.finding_id = f.id group by f.id").fetchall()
+support = {f[0]: {int(x) for x in f[3].split(",")} for f in findings}
+bad = []
+# recall: each expected finding id, raised with at least one of the technique's events
+expected = hit = 0
+for t in key["techniques"]:
+    for rule in t["expected"]["findings"]:
+        expected += 1
+        if any(f[1] == rule and support[f[0]] & technique_events[t["id"]] for f in findings):
+            hit += 1
+        else:
+            bad.append("%s: no %s finding on its events" % (t["id"], rule))
+# precision: findings that point at an injected technique's events
+tp = [f for f in findings if support[f[0]] & every]
+high = [f for f in findings if f[2] in ("high", "critical")]
+high_fp = [f for f in high if not support[f[0]] & every]
+for f in high_fp:
+    bad.append("high finding %s (%s) on baseline events only" % (f[0], f[1]))
+print("recall %d/%d expected findings = %.2f" % (hit, expected, hit / expected))
+print("precision %d/%d findings on technique events = %.2f" % (len(tp), len(findings), len(tp) / len(findings)))
+print("precision of high and critical %d/%d = %.2f" % (len(high) - len(high_fp), len(high),
+      (len(high) - len(high_fp)) / len(high)))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+PY
+ok
+grep -q "recall 15/15 expected findings = 1.00" "$T/quality" && ok || fail "recall: $(head -1 "$T/quality")"
+cat "$T/quality" >&2
+expect_rc 0 "$FTL" findings "$C" --severity critical
+expect_grep "identity.password_spray .*19 failed sign-ins to 19 accounts from 203.0.113.66.*1 succeeded: d.okafor@example.org" "$T/out"
+expect_grep "^1 finding$" "$T/out"
+expect_rc 0 "$FTL" findings "$C" --rule mailbox.no_issuance_record --json
+expect_eq "no_issuance_record findings" "$(wc -l < "$T/out")" 6
+expect_rc 0 "$FTL" export "$C" --finding cloud.cloudtrail_stopped
+expect_grep ",cloud.cloudtrail_stopped," "$T/out"
+expect_eq "events behind the CloudTrail finding" "$(($(wc -l < "$T/out") - 1))" 1
+expect_rc 2 "$FTL" findings "$C" --severity urgent
+expect_rc 0 "$FTL" rules
+expect_grep "^31 rules" "$T/out"
+
 # the same evidence imported in another order gives the same sessions
 links="select e.source, e.native_id, coalesce(l.session_id, 0), l.state, coalesce(l.method, '') from events e join event_links l on l.event_id = e.id order by 1, 2"
 sess="select id, state, link_method, credential, actor, first_ts, last_ts, events, ips, apps, user_agents, ip_list, app_list, user_agent_list from sessions order by id"
