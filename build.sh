@@ -22,9 +22,10 @@ if [ $rc -ne 0 ] && [ $rc -ne 3 ]; then
   exit $rc
 fi
 ./build/ftl correlate out/case.ftl
+./build/ftl detect -q out/case.ftl
 ./build/ftl export out/case.ftl --format csv -o out/timeline.csv
 echo
 sqlite3 out/case.ftl "select 'imported ' || count(*) || ' evidence files: ' || sum(events) || ' events, ' ||
   sum(duplicates) || ' duplicates, ' || sum(rejected) || ' rejected (2 skipped: the answer key)' from evidence"
-echo "case file: out/case.ftl   (ftl info out/case.ftl; ftl sessions out/case.ftl; sqlite3 out/case.ftl 'select * from timeline')"
+echo "case file: out/case.ftl   (ftl info, ftl sessions, ftl findings out/case.ftl; sqlite3 out/case.ftl 'select * from timeline')"
 echo "timeline:  out/timeline.csv ($(($(wc -l < out/timeline.csv) - 1)) events)"

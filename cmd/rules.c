@@ -44,6 +44,8 @@ static void print_markdown(const struct ftl_ruleset *rs)
     for (i = 0; i < rs->n; i++) {
         const struct ftl_rule *r = &rs->r[i];
 
+        if (i == 0 || strncmp(r->id, rs->r[i - 1].id, strcspn(r->id, ".") + 1) != 0)
+            printf("## %.*s\n\n", (int)strcspn(r->id, "."), r->id);
         printf("### `%s`: %s\n\n", r->id, r->title);
         printf("Severity **%s**. Needs: ", ftl_severity_name(r->severity));
         for (k = 0; k < r->nneeds; k++)
@@ -53,10 +55,13 @@ static void print_markdown(const struct ftl_ruleset *rs)
             printf("%s\n\n", r->description);
         if (r->false_positives)
             printf("False positives: %s\n\n", r->false_positives);
-        for (k = 0; k < r->nparams; k++)
-            printf("%s`%s` = %s: %s\n%s", k ? "" : "Parameters (`ftl detect --param NAME=VALUE`):\n\n- ",
-                   r->params[k].name, r->params[k].value, r->params[k].help,
-                   k + 1 < r->nparams ? "- " : "\n");
+        if (r->nparams) {
+            printf("Parameters (`ftl detect --param NAME=VALUE`):\n\n");
+            for (k = 0; k < r->nparams; k++)
+                printf("- `%s` = %s: %s\n", r->params[k].name, r->params[k].value,
+                       r->params[k].help);
+            printf("\n");
+        }
         if (r->references)
             printf("References: %s\n\n", r->references);
     }
