@@ -122,6 +122,11 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
     add_counts(db, o, "link_states",
                "SELECT state, count(*) FROM event_links GROUP BY state ORDER BY state");
 
+    o = cJSON_AddObjectToObject(root, "findings");
+    add_counts(db, o, "by_severity",
+               "SELECT severity, count(*) FROM findings GROUP BY severity ORDER BY severity");
+    add_counts(db, o, "rules", "SELECT status, count(*) FROM rule_runs GROUP BY status ORDER BY status");
+
     if (with_rejects) {
         arr = cJSON_AddArrayToObject(root, "rejects");
         sqlite3_prepare_v2(db, "SELECT v.name, r.record_no, r.line, r.offset, r.reason,"
@@ -186,6 +191,19 @@ static void print_text(const cJSON *r)
         if (strcmp(str(e, "state"), "stale") == 0)
             printf("\n             out of date: %lld events imported since; run ftl correlate",
                    num(e, "events_since"));
+    }
+    e = cJSON_GetObjectItemCaseSensitive(r, "findings");
+    printf("\nfindings    ");
+    if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "rules"))) {
+        printf(" rules not run yet (ftl detect)");
+    } else {
+        const cJSON *x;
+
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "by_severity"))
+            printf(" %s=%lld", x->string, (long long)x->valuedouble);
+        printf("\nrules       ");
+        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "rules"))
+            printf(" %s=%lld", x->string, (long long)x->valuedouble);
     }
     printf("\n\nevidence\n");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "evidence")) {

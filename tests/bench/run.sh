@@ -8,10 +8,10 @@
 # tests/bench/run.sh incident [SCALE]             - the bundled incident at SCALE
 #                                                   (default 13: ~1,060,000 events
 #                                                   in every format), ftl import
-# tests/bench/run.sh correlate [SCALE...]          - ftl correlate on the incident at
-#                                                   each SCALE (default 4 13: ~100,000
-#                                                   and ~1,060,000 events) against one
-#                                                   full scan of the events table
+# tests/bench/run.sh correlate [SCALE...]          - ftl correlate and ftl detect on the
+#                                                   incident at each SCALE (default 4 13:
+#                                                   ~100,000 and ~1,060,000 events) against
+#                                                   one full scan of the events table
 # (tests/bench/README.md)
 #
 # Builds a Release tree in build-bench/ and writes synthetic records (seed
@@ -172,6 +172,19 @@ if [ "${1:-}" = correlate ]; then
         'BEGIN { printf "scale %d round %d: %d events (case %.0f MB): full scan %.2f s, ftl correlate %.2f s = %.2f x the scan, %.2f us/event, peak RSS %.1f MB\n",
                  sc, r, n, b / 1e6, m - s, e - m, (e - m) / (m - s), (e - m) * 1e6 / n, rss / 1024 }'
     done
+    # ftl detect on the correlated case: the first run also builds its two
+    # indexes, which later runs keep
+    for r in $(seq "$rounds"); do
+      start=$EPOCHREALTIME
+      /usr/bin/time -f "%M" -o "$case_dir/rss" "$build/ftl" detect -q --timing "$case_dir/case.ftl" \
+        > "$case_dir/detect.out" 2> "$case_dir/timing"
+      end=$EPOCHREALTIME
+      awk -v n="$events" -v sc="$scale" -v s="$start" -v e="$end" -v r="$r" -v rss="$(tail -1 "$case_dir/rss")" -v f="$(tail -1 "$case_dir/detect.out")" \
+        'BEGIN { printf "scale %d round %d: ftl detect %.2f s%s, peak RSS %.1f MB: %s\n",
+                 sc, r, e - s, r == 1 ? " (with its index build)" : "", rss / 1024, f }'
+    done
+    echo "slowest rules in the last round:"
+    sort -rn "$case_dir/timing" | head -8
     "$sqlite3_bin" "$case_dir/case.ftl" "select 'sessions ' || sum(n) || ' (' ||
       group_concat(state || '=' || n, ', ') || ')' from (select state, count(*) n from sessions group by state)"
     rm -rf -- "$case_dir"

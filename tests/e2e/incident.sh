@@ -231,6 +231,7 @@ expect_rc 0 "$FTL" export "$C" --link-state no_issuance_record
 expect_eq "no_issuance_record rows" "$(($(wc -l < "$T/out") - 1))" 9
 expect_rc 0 "$FTL" info "$C"
 expect_grep "no_issuance_record=2" "$T/out"
+
 expect_rc 2 "$FTL" sessions "$C" --state maybe
 expect_rc 2 "$FTL" export "$C" --session x1
 expect_rc 2 "$FTL" export "$C" --link-state maybe
@@ -287,6 +288,9 @@ expect_eq "no_issuance_record findings" "$(wc -l < "$T/out")" 6
 expect_rc 0 "$FTL" export "$C" --finding cloud.cloudtrail_stopped
 expect_grep ",cloud.cloudtrail_stopped," "$T/out"
 expect_eq "events behind the CloudTrail finding" "$(($(wc -l < "$T/out") - 1))" 1
+expect_rc 0 "$FTL" info "$C"
+expect_grep "^findings     critical=1 high=14 " "$T/out"
+expect_grep "^rules        ran=31" "$T/out"
 expect_rc 2 "$FTL" findings "$C" --severity urgent
 expect_rc 0 "$FTL" rules
 expect_grep "^31 rules" "$T/out"
