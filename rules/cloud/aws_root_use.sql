@@ -13,6 +13,6 @@ SELECT min(ts) AS ts, actor, json_group_array(id) AS event_ids,
               coalesce(json_extract(attrs, '$.account'), '?'), coalesce(src_ip, '?'),
               group_concat(DISTINCT substr(action, instr(action, ':') + 1))) AS reason
 FROM events
-WHERE source = 'aws_cloudtrail' AND json_extract(attrs, '$.identity_type') = 'Root'
-  AND category IN ('cloud', 'signin')
+WHERE category IN ('cloud', 'signin') AND source = 'aws_cloudtrail'
+  AND actor LIKE 'arn:aws:iam::%:root' AND json_extract(attrs, '$.identity_type') = 'Root'
 GROUP BY src_ip, ts / 86400000000

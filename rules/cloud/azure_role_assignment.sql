@@ -12,6 +12,7 @@ SELECT min(ts) AS ts, actor, target, json_group_array(id) AS event_ids,
        printf('role assignment written by %s on %s%s', coalesce(actor, '?'), coalesce(target, '?'),
               coalesce(' from ' || src_ip, '')) AS reason
 FROM events
-WHERE upper(action) = 'MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE' AND source = 'azure_activity'
-  AND outcome <> 'failure'
+WHERE action IN ('MICROSOFT.AUTHORIZATION/ROLEASSIGNMENTS/WRITE', 'Microsoft.Authorization/roleAssignments/write',
+                 'microsoft.authorization/roleassignments/write')
+  AND source = 'azure_activity' AND outcome <> 'failure'
 GROUP BY coalesce(correlation_id, id), target

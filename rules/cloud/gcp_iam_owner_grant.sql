@@ -11,6 +11,9 @@ SELECT ts, actor, target, id AS event_id,
        printf('%s granted %s on %s from %s', coalesce(actor, '?'),
               json_extract(attrs, '$.binding_deltas'), coalesce(target, '?'), coalesce(src_ip, '?')) AS reason
 FROM events
-WHERE action = 'SetIamPolicy' AND source = 'gcp_audit' AND outcome = 'success'
+WHERE action IN ('SetIamPolicy', 'google.cloud.resourcemanager.v3.Projects.SetIamPolicy',
+                 'google.cloud.resourcemanager.v3.Folders.SetIamPolicy',
+                 'google.cloud.resourcemanager.v3.Organizations.SetIamPolicy')
+  AND source = 'gcp_audit' AND outcome = 'success'
   AND (json_extract(attrs, '$.binding_deltas') LIKE '%ADD roles/owner %'
     OR json_extract(attrs, '$.binding_deltas') LIKE '%ADD roles/editor %')

@@ -16,7 +16,7 @@ WITH x AS MATERIALIZED (
                         json_extract(attrs, '$.data.SubjectUserName'), '?')) AS subject,
          coalesce(json_extract(attrs, '$.data.TargetServerName'), '') || '/' || coalesce(actor, '') AS dest
   FROM events
-  WHERE source = 'windows_event_xml' AND action LIKE '%:4648'),
+  WHERE action = 'Microsoft-Windows-Security-Auditing:4648'),
 g AS (SELECT computer, subject, ts / (:window_min * 60000000) AS bucket, min(ts) AS ts,
              count(DISTINCT dest) AS n, json_group_array(id) AS ids, group_concat(DISTINCT dest) AS dests
       FROM x GROUP BY computer, subject, bucket)
