@@ -14,7 +14,7 @@
 #include "cli.h"
 
 static const struct ftl_opt opts[] = {
-    { "format", 'f', "NAME", "output format: csv (default)" },
+    { "format", 'f', "NAME", "output format: csv (default) or jsonl" },
     { "output", 'o', "FILE", "write to FILE instead of standard output" },
     { "from", 0, "TIME", "only events at or after TIME (ISO 8601, UTC unless an offset is given)" },
     { "to", 0, "TIME", "only events before TIME" },
@@ -95,7 +95,7 @@ static int run(const struct ftl_args *a)
 
     ex = ftl_exporter_find(fmt ? fmt : "csv");
     if (!ex) {
-        ftl_say("export: unknown format '%s' (csv)", fmt);
+        ftl_say("export: unknown format '%s' (csv, jsonl)", fmt);
         return EXIT_USAGE;
     }
     if (ftl_cli_filter(me, a, &f) != 0)
@@ -137,7 +137,7 @@ static int run(const struct ftl_args *a)
 const struct ftl_cmd ftl_cmd_export = {
     .name = "export",
     .synopsis = "CASE",
-    .summary = "write the timeline of CASE as CSV, ordered by time",
+    .summary = "write the timeline of CASE as CSV or JSON Lines, ordered by time",
     .details =
         "Columns: datetime (ISO 8601 UTC), timestamp (microseconds since 1970),\n"
         "timestamp_desc, message, then the normalized fields, session_id, link_state and\n"

@@ -5,10 +5,11 @@
 
 #include "exporter.h"
 
-extern const struct ftl_exporter ftl_exporter_csv;
+extern const struct ftl_exporter ftl_exporter_csv, ftl_exporter_jsonl;
 
 const struct ftl_exporter *const ftl_exporters[] = {
     &ftl_exporter_csv,
+    &ftl_exporter_jsonl,
     NULL,
 };
 

@@ -291,6 +291,29 @@ expect_eq "events behind the CloudTrail finding" "$(($(wc -l < "$T/out") - 1))" 
 expect_rc 0 "$FTL" info "$C"
 expect_grep "^findings     critical=1 high=14 " "$T/out"
 expect_grep "^rules        ran=31" "$T/out"
+# JSON Lines: every event, valid JSON, Timesketch's three fields, the finding
+# and link columns, the raw record nested where it is JSON
+expect_rc 0 "$FTL" export "$C" --format jsonl -o "$T/timeline.jsonl"
+python3 - "$T/timeline.jsonl" "$DOCS/opensearch-mapping.json" <<'PY' || fail "JSON Lines export"
+import json, sys
+n = nested = text = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    d = json.loads(line)
+    n += 1
+    assert d["message"] and d["datetime"].endswith("Z") and d["timestamp_desc"], d
+    assert isinstance(d["timestamp"], int) and d["link_state"], d
+    nested += "raw" in d
+    text += "raw_text" in d
+    if d["native_id"] == "6b5cb722-b975-492e-a8fe-832938cb1e00":
+        assert d["findings"] == ["identity.password_spray"], d
+        assert d["link_state"] == "failed_signin", d
+    if d["source"] == "aws_cloudtrail":
+        assert isinstance(d["raw"], dict) and "eventName" in d["raw"], d
+assert n == 6244 and nested + text == n and nested > 5000, (n, nested, text)
+mapping = json.load(open(sys.argv[2]))["mappings"]["properties"]
+assert mapping["datetime"]["type"] == "date" and mapping["raw"]["enabled"] is False
+PY
+ok
 expect_rc 2 "$FTL" findings "$C" --severity urgent
 expect_rc 0 "$FTL" rules
 expect_grep "^31 rules" "$T/out"
