@@ -162,6 +162,17 @@ static long long num(const cJSON *o, const char *k)
     return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
 }
 
+/* one line: label, then " key=count" for each member of obj */
+static void print_counts(const char *label, const cJSON *obj)
+{
+    const cJSON *x;
+
+    printf("%-12s", label);
+    cJSON_ArrayForEach(x, obj)
+        printf(" %s=%lld", x->string, (long long)x->valuedouble);
+    putchar('\n');
+}
+
 static void print_text(const cJSON *r)
 {
     const cJSON *e, *arr;
@@ -170,42 +181,26 @@ static void print_text(const cJSON *r)
     printf("events       %lld, from %s to %s\n", num(r, "events"), str(r, "first_event"),
            str(r, "last_event"));
     printf("rejected     %lld records\n", num(r, "rejected"));
-    printf("by source   ");
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "by_source"))
-        printf(" %s=%lld", e->string, (long long)e->valuedouble);
-    printf("\nby category ");
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "by_category"))
-        printf(" %s=%lld", e->string, (long long)e->valuedouble);
+    print_counts("by source", cJSON_GetObjectItemCaseSensitive(r, "by_source"));
+    print_counts("by category", cJSON_GetObjectItemCaseSensitive(r, "by_category"));
     e = cJSON_GetObjectItemCaseSensitive(r, "correlation");
-    printf("\nsessions     ");
-    if (strcmp(str(e, "state"), "never") == 0)
-        printf("not correlated yet (ftl correlate)");
-    else {
-        const cJSON *x;
-
-        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "sessions"))
-            printf("%s=%lld ", x->string, (long long)x->valuedouble);
-        printf("\nlink states ");
-        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "link_states"))
-            printf(" %s=%lld", x->string, (long long)x->valuedouble);
+    if (strcmp(str(e, "state"), "never") == 0) {
+        printf("sessions     not correlated yet (ftl correlate)\n");
+    } else {
+        print_counts("sessions", cJSON_GetObjectItemCaseSensitive(e, "sessions"));
+        print_counts("link states", cJSON_GetObjectItemCaseSensitive(e, "link_states"));
         if (strcmp(str(e, "state"), "stale") == 0)
-            printf("\n             out of date: %lld events imported since; run ftl correlate",
+            printf("             out of date: %lld events imported since; run ftl correlate\n",
                    num(e, "events_since"));
     }
     e = cJSON_GetObjectItemCaseSensitive(r, "findings");
-    printf("\nfindings    ");
     if (!cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "rules"))) {
-        printf(" rules not run yet (ftl detect)");
+        printf("findings     rules not run yet (ftl detect)\n");
     } else {
-        const cJSON *x;
-
-        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "by_severity"))
-            printf(" %s=%lld", x->string, (long long)x->valuedouble);
-        printf("\nrules       ");
-        cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(e, "rules"))
-            printf(" %s=%lld", x->string, (long long)x->valuedouble);
+        print_counts("findings", cJSON_GetObjectItemCaseSensitive(e, "by_severity"));
+        print_counts("rules", cJSON_GetObjectItemCaseSensitive(e, "rules"));
     }
-    printf("\n\nevidence\n");
+    printf("\nevidence\n");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "evidence")) {
         printf("  #%lld %s\n", num(e, "id"), str(e, "name"));
         printf("      sha256 %s  %lld bytes%s\n", str(e, "sha256"), num(e, "size"),
