@@ -62,9 +62,14 @@ int ftl_cli_filter(const struct ftl_cmd *me, const struct ftl_args *a, struct ft
 int ftl_cli_duration(const char *opt, const char *v, int64_t *us);
 struct ftl_ruleset;
 int ftl_cli_rules(const char *dir, struct ftl_ruleset *rs, int *nbad);
+int ftl_cli_report(const char *case_path, const char *out_path, const char *limit);
+struct ftl_intake_opts;
+struct ftl_intake_totals;
+int ftl_cli_import(const char *case_path, const char *const *paths, size_t n,
+                   const struct ftl_intake_opts *o, int quiet, struct ftl_intake_totals *totals);
 
-extern const struct ftl_cmd ftl_cmd_correlate, ftl_cmd_detect, ftl_cmd_export,
-    ftl_cmd_findings, ftl_cmd_formats, ftl_cmd_import, ftl_cmd_info, ftl_cmd_rules,
-    ftl_cmd_sessions;
+extern const struct ftl_cmd ftl_cmd_build, ftl_cmd_correlate, ftl_cmd_detect, ftl_cmd_export,
+    ftl_cmd_findings, ftl_cmd_formats, ftl_cmd_import, ftl_cmd_info, ftl_cmd_report,
+    ftl_cmd_rules, ftl_cmd_sessions;
 
 #endif

@@ -123,14 +123,8 @@ static void on_progress(void *ctx, const char *name, int64_t events)
 static int run(const struct ftl_args *a)
 {
     const struct ftl_cmd *me = &ftl_cmd_import;
-    struct ftl_store *store = NULL;
-    struct ftl_error err = { 0 };
     struct ftl_intake_opts o = { 0 };
-    struct ftl_intake_totals t;
-    struct ftl_intake_cb cb;
-    struct ui ui = { 0 };
     const char *v;
-    int rc;
 
     o.format = ftl_arg(me, a, "format");
     o.no_thread = ftl_arg(me, a, "single-thread") != NULL;
@@ -158,24 +152,41 @@ static int run(const struct ftl_args *a)
         }
         o.commit_every = n;
     }
-    ui.quiet = ftl_arg(me, a, "quiet") != NULL;
+    return ftl_cli_import(a->pos[0], (const char *const *)a->pos + 1, (size_t)a->npos - 1, &o,
+                          ftl_arg(me, a, "quiet") != NULL, NULL);
+}
+
+int ftl_cli_import(const char *case_path, const char *const *paths, size_t n,
+                   const struct ftl_intake_opts *o, int quiet, struct ftl_intake_totals *totals)
+{
+    struct ftl_store *store = NULL;
+    struct ftl_error err = { 0 };
+    struct ftl_intake_totals t;
+    struct ftl_intake_cb cb;
+    struct ui ui = { 0 };
+    int rc;
+
+    ui.quiet = quiet;
     ui.tty = isatty(STDERR_FILENO);
     cb.ctx = &ui;
     cb.file = on_file;
     cb.reject = on_reject;
     cb.progress = on_progress;
 
-    if (ftl_store_open(a->pos[0], FTL_OPEN_CREATE, &store, &err) != FTL_OK) {
+    if (ftl_store_open(case_path, FTL_OPEN_CREATE, &store, &err) != FTL_OK) {
         ftl_say("%s", err.msg);
         return EXIT_FAIL;
     }
-    rc = ftl_intake_run(store, (const char *const *)a->pos + 1, (size_t)a->npos - 1, &o, &cb,
-                        &t, &err);
+    rc = ftl_intake_run(store, paths, n, o, &cb, &t, &err);
     ftl_store_close(store);
+    if (ui.tty)
+        fputs("\r\033[K", stderr);
     if (rc != FTL_OK) {
         ftl_say("%s", err.msg);
         return rc == FTL_EUSAGE ? EXIT_USAGE : EXIT_FAIL;
     }
+    if (totals)
+        *totals = t;
     if (!ui.quiet)
         printf("%lld file%s: %lld imported, %lld partial, %lld already in the case, "
                "%lld skipped, %lld failed; %lld events added, %lld duplicates, "
@@ -183,7 +194,7 @@ static int run(const struct ftl_args *a)
                (long long)t.files, t.files == 1 ? "" : "s", (long long)t.imported,
                (long long)t.partial, (long long)t.already, (long long)t.unrecognised,
                (long long)t.failed, (long long)t.events, (long long)t.duplicates,
-               (long long)t.rejected, a->pos[0]);
+               (long long)t.rejected, case_path);
     if (t.rejected || t.partial || t.unrecognised || t.failed)
         return EXIT_ATTENTION;
     return EXIT_OK;

@@ -11,6 +11,7 @@
 
 /* MUST be sorted by name: `ftl --help` lists them in this order. */
 static const struct ftl_cmd *const commands[] = {
+    &ftl_cmd_build,
     &ftl_cmd_correlate,
     &ftl_cmd_detect,
     &ftl_cmd_export,
@@ -18,6 +19,7 @@ static const struct ftl_cmd *const commands[] = {
     &ftl_cmd_formats,
     &ftl_cmd_import,
     &ftl_cmd_info,
+    &ftl_cmd_report,
     &ftl_cmd_rules,
     &ftl_cmd_sessions,
     NULL,

@@ -76,6 +76,8 @@ ftl_rc ftl_query_events(struct ftl_store *s, const struct ftl_filter *f,
     if (f && f->finding)
         ftl_buf_addstr(&sql, " AND e.id IN (SELECT fe.event_id FROM finding_events fe JOIN"
                              " findings f ON f.id = fe.finding_id WHERE f.rule_id = :finding)");
+    if (f && f->ids_table)
+        ftl_buf_addf(&sql, " AND e.id IN (SELECT id FROM %s)", f->ids_table);
     ftl_buf_addstr(&sql, " ORDER BY e.ts, e.id");
     if (sqlite3_prepare_v2(db, sql.data, -1, &st, NULL) != SQLITE_OK) {
         out = ftl_error_set(err, FTL_ESQL, "%s: %s", ftl_store_path(s), sqlite3_errmsg(db));

@@ -24,6 +24,7 @@ struct ftl_filter {
     int64_t session;          /* > 0: only events of this session */
     const char *link_state;   /* only events in this link state */
     const char *finding;      /* only events behind findings of this rule id */
+    const char *ids_table;    /* only events whose id is in this table (internal) */
 };
 
 struct ftl_event_row {

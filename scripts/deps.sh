@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ftl needs to build and test, if missing.
-# Sourced or run by build.sh, test.sh and .ci/run. Needs root (or sudo) only
-# when something is missing.
+# Run by build.sh and test.sh. With --test, also what the report's browser
+# test needs: Debian's chromium, and Node.js with npm (unless some node and
+# npm are there already). Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 FTL_PACKAGES=(
@@ -9,6 +10,12 @@ FTL_PACKAGES=(
   libsqlite3-dev zlib1g-dev libxml2-dev libcjson-dev libssl-dev libcunit1-dev
   sqlite3 python3
 )
+if [ "${1:-}" = "--test" ]; then
+  FTL_PACKAGES+=(chromium)
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    FTL_PACKAGES+=(nodejs npm)
+  fi
+fi
 
 missing=()
 for p in "${FTL_PACKAGES[@]}"; do
