@@ -674,7 +674,8 @@ static int64_t choose_events(struct rep *r, int64_t total)
     if (r->rc == FTL_OK && ftl_store_exec(r->s, sql, r->err) != FTL_OK)
         r->rc = FTL_ESQL;
     snprintf(sql, sizeof sql,
-             "INSERT OR IGNORE INTO temp.report_events SELECT id FROM events"
+             "INSERT INTO temp.report_events SELECT id FROM events"
+             " WHERE id NOT IN (SELECT id FROM temp.report_events)"
              " ORDER BY ts, id LIMIT max(0, %lld - (SELECT count(*) FROM temp.report_events))",
              (long long)r->limit);
     if (r->rc == FTL_OK && total > 0 && ftl_store_exec(r->s, sql, r->err) != FTL_OK)
@@ -745,33 +746,42 @@ static void data_block(struct rep *r, int64_t *left_out, int64_t *total)
         if (rc != FTL_OK)
             r->rc = rc;
     }
-    put(r, "],\n\"scols\":[\"id\",\"state\",\"method\",\"actor\",\"first\",\"last\",\"events\","
-           "\"ips\",\"apps\",\"credential\"],\n\"sessions\":[");
+    /* sessions, compact: there can be hundreds of thousands. Times are
+     * seconds since 1970 and actors indexes into "actors". */
+    ftl_store_exec(r->s, "DROP TABLE IF EXISTS temp.report_actors", NULL);
+    if (r->rc == FTL_OK &&
+        ftl_store_exec(r->s, "CREATE TEMP TABLE report_actors AS SELECT row_number() OVER"
+                             " (ORDER BY actor) - 1 AS i, actor FROM (SELECT DISTINCT actor FROM"
+                             " sessions WHERE actor IS NOT NULL)", r->err) != FTL_OK)
+        r->rc = FTL_ESQL;
+    put(r, "],\n\"actors\":[");
+    r->rows = 0;
+    st = prep(r, "SELECT actor FROM temp.report_actors ORDER BY i");
+    while (step(r, st)) {
+        if (r->rows++)
+            ftl_buf_addch(&r->b, ',');
+        ftl_html_json(&r->b, col(st, 0), strlen(col(st, 0)));
+        flush(r, 1 << 20);
+    }
+    sqlite3_finalize(st);
+    put(r, "],\n\"scols\":[\"id\",\"state\",\"method\",\"actor\",\"first\",\"last\","
+           "\"events\",\"ips\",\"apps\",\"credential\"],\n\"sessions\":[");
     r->rows = 0;
     /* sessions that need a look first */
-    st = prep(r, "SELECT id, state, link_method, actor, first_ts, last_ts, events, ips, apps,"
-                 " credential FROM sessions ORDER BY CASE state WHEN 'no_issuance_record' THEN 0"
-                 " WHEN 'unlinkable' THEN 1 ELSE 2 END, id");
+    st = prep(r, "SELECT s.id, s.state, s.link_method, a.i, s.first_ts / 1000000,"
+                 " s.last_ts / 1000000, s.events, s.ips, s.apps, s.credential FROM sessions s"
+                 " LEFT JOIN temp.report_actors a ON a.actor = s.actor ORDER BY CASE s.state"
+                 " WHEN 'no_issuance_record' THEN 0 WHEN 'unlinkable' THEN 1 ELSE 2 END, s.id");
     while (step(r, st)) {
-        char a[FTL_TIME_ISO_LEN + 1], b[FTL_TIME_ISO_LEN + 1];
-        int k;
-
-        ftl_time_format(sqlite3_column_int64(st, 4), a);
-        ftl_time_format(sqlite3_column_int64(st, 5), b);
-        a[19] = b[19] = 'Z';
-        a[20] = b[20] = '\0';
-        ftl_buf_addf(&r->b, "%s[%lld", r->rows++ ? ",\n" : "",
-                     (long long)sqlite3_column_int64(st, 0));
-        for (k = 1; k <= 3; k++) {
-            ftl_buf_addch(&r->b, ',');
-            if (col(st, k))
-                ftl_html_json(&r->b, col(st, k), strlen(col(st, k)));
-            else
-                ftl_buf_addstr(&r->b, "null");
-        }
-        ftl_buf_addf(&r->b, ",\"%s\",\"%s\",%lld,%lld,%lld,", a, b,
-                     (long long)sqlite3_column_int64(st, 6), (long long)sqlite3_column_int64(st, 7),
-                     (long long)sqlite3_column_int64(st, 8));
+        ftl_buf_addf(&r->b, "%s[%lld,\"%s\",\"%s\",", r->rows++ ? ",\n" : "",
+                     (long long)sqlite3_column_int64(st, 0), col(st, 1), col(st, 2));
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            ftl_buf_addstr(&r->b, "null");
+        else
+            ftl_buf_addf(&r->b, "%lld", (long long)sqlite3_column_int64(st, 3));
+        ftl_buf_addf(&r->b, ",%lld,%lld,%lld,%lld,%lld,", (long long)sqlite3_column_int64(st, 4),
+                     (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6),
+                     (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8));
         if (col(st, 9))
             ftl_html_json(&r->b, col(st, 9), strlen(col(st, 9)));
         else
@@ -780,6 +790,7 @@ static void data_block(struct rep *r, int64_t *left_out, int64_t *total)
         flush(r, 1 << 20);
     }
     sqlite3_finalize(st);
+    ftl_store_exec(r->s, "DROP TABLE IF EXISTS temp.report_actors", NULL);
     put(r, "]}</script>");
 }
 

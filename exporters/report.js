@@ -95,10 +95,17 @@
     if (s) (byId[s] = byId[s] || []).push(i);
   });
 
+  /* sessions carry seconds since 1970 and an index into data.actors */
+  function iso(sec) { return new Date(sec * 1000).toISOString().slice(0, 19) + "Z"; }
+  function actorOf(s) { var i = s[S.actor]; return i === null ? "" : data.actors[i]; }
+
   function sessionRow(s) {
     var tr = el("tr", null, "session state-" + s[S.state]);
     ["id", "state", "method", "actor", "first", "last", "events", "ips", "apps", "credential"]
-      .forEach(function (k) { tr.appendChild(el("td", s[S[k]])); });
+      .forEach(function (k) {
+        var v = k === "actor" ? actorOf(s) : k === "first" || k === "last" ? iso(s[S[k]]) : s[S[k]];
+        tr.appendChild(el("td", v));
+      });
     tr.title = "click to show its events";
     tr.addEventListener("click", function () {
       var next = tr.nextSibling;
@@ -138,7 +145,7 @@
     smatches = [];
     data.sessions.forEach(function (s, i) {
       if (st && s[S.state] !== st) return;
-      if (who && (s[S.actor] || "").toLowerCase().indexOf(who) < 0) return;
+      if (who && actorOf(s).toLowerCase().indexOf(who) < 0) return;
       smatches.push(i);
     });
     var body = $("sessions-body");

@@ -43,6 +43,7 @@ fi = d["cols"].index("findings")
 assert any(r[fi] and "identity.password_spray" in r[fi] for r in ev)
 assert [r[1] for r in ev] == sorted(r[1] for r in ev)
 assert len(d["sessions"]) == 1025 and d["sessions"][0][1] == "no_issuance_record"
+assert d["actors"][d["sessions"][0][3]] in ("permanent.secretary@example.org", "r.castellanos@example.org")
 PY
 ok
 expect_rc 2 "$FTL" report "$C"
