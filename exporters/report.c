@@ -364,7 +364,8 @@ static void section_findings(struct rep *r)
                  " f.events, coalesce(rr.title, '') FROM findings f LEFT JOIN rule_runs rr"
                  " ON rr.rule_id = f.rule_id ORDER BY CASE f.severity WHEN 'critical' THEN 0"
                  " WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, f.ts, f.id");
-    ev = prep(r, "SELECT e.ts, e.source, e.action, e.actor, e.src_ip, e.target FROM finding_events fe"
+    ev = prep(r, "SELECT e.ts, e.source, e.action || coalesce(' (' || e.outcome || ')', ''),"
+                 " e.actor, e.src_ip, e.target FROM finding_events fe"
                  " JOIN events e ON e.id = fe.event_id WHERE fe.finding_id = ? ORDER BY e.ts, e.id"
                  " LIMIT " XSTR(EVENTS_PER_FINDING));
     if (!step(r, st))
