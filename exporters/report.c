@@ -99,6 +99,32 @@ static const char *col(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+/* table cells: text (escaped), a number, a time; cls may be NULL */
+static void td(struct rep *r, const char *cls, const char *s)
+{
+    put(r, cls ? "<td class=\"" : "<td>");
+    if (cls) {
+        put(r, cls);
+        put(r, "\">");
+    }
+    text(r, s);
+    put(r, "</td>");
+}
+
+static void td_num(struct rep *r, int64_t v)
+{
+    put(r, "<td class=\"num\">");
+    num(r, v);
+    put(r, "</td>");
+}
+
+static void td_time(struct rep *r, int64_t ts)
+{
+    put(r, "<td class=\"mono\">");
+    when(r, ts);
+    put(r, "</td>");
+}
+
 static sqlite3_stmt *prep(struct rep *r, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -325,13 +351,11 @@ static void section_summary(struct rep *r)
                "That is not a clean bill of health.</p><table><thead><tr><th>rule</th><th>"
                "</th><th>why</th></tr></thead><tbody>");
         do {
-            put(r, "<tr><td class=\"mono\">");
-            text(r, col(st, 0));
-            put(r, "</td><td>");
-            text(r, col(st, 3));
-            put(r, "</td><td>");
-            text(r, col(st, 2));
-            put(r, "</td></tr>");
+            put(r, "<tr>");
+            td(r, "mono", col(st, 0));
+            td(r, NULL, col(st, 3));
+            td(r, NULL, col(st, 2));
+            put(r, "</tr>");
         } while (step(r, st));
         put(r, "</tbody></table>");
     }
@@ -341,14 +365,10 @@ static void section_summary(struct rep *r)
 
 static void event_line(struct rep *r, sqlite3_stmt *st, int first_col)
 {
-    put(r, "<tr><td class=\"mono\">");
-    when(r, sqlite3_column_int64(st, first_col));
-    put(r, "</td>");
-    for (int k = 1; k <= 5; k++) {
-        put(r, "<td>");
-        text(r, col(st, first_col + k));
-        put(r, "</td>");
-    }
+    put(r, "<tr>");
+    td_time(r, sqlite3_column_int64(st, first_col));
+    for (int k = 1; k <= 5; k++)
+        td(r, NULL, col(st, first_col + k));
     put(r, "</tr>");
 }
 
@@ -461,19 +481,13 @@ static void section_users(struct rep *r)
     while (step(r, st)) {
         int k;
 
-        put(r, "<tr><td>");
-        text(r, col(st, 0));
-        put(r, "</td>");
+        put(r, "<tr>");
+        td(r, NULL, col(st, 0));
         for (k = 1; k <= 8; k++) {
-            if (k == 7) {
-                put(r, "<td>");
-                text(r, col(st, 7));
-                put(r, "</td>");
-                continue;
-            }
-            put(r, "<td class=\"num\">");
-            num(r, sqlite3_column_int64(st, k));
-            put(r, "</td>");
+            if (k == 7)
+                td(r, NULL, col(st, 7));   /* countries */
+            else
+                td_num(r, sqlite3_column_int64(st, k));
         }
         put(r, "</tr>");
     }
@@ -560,39 +574,34 @@ static void section_evidence(struct rep *r)
     while (step(r, st)) {
         int k;
 
-        put(r, "<tr><td class=\"num\">");
-        num(r, sqlite3_column_int64(st, 0));
-        put(r, "</td><td>");
-        text(r, col(st, 1));
-        put(r, "</td><td>");
+        put(r, "<tr>");
+        td_num(r, sqlite3_column_int64(st, 0));
+        td(r, NULL, col(st, 1));
+        put(r, "<td>");
         text(r, col(st, 2));
         if (col(st, 3)) {
             put(r, "/");
             text(r, col(st, 3));
         }
-        put(r, "</td><td class=\"num\">");
-        num(r, sqlite3_column_int64(st, 4));
-        put(r, "</td><td class=\"hash\">");
-        text(r, col(st, 5));
         put(r, "</td>");
-        for (k = 6; k <= 9; k++) {
-            put(r, "<td class=\"num\">");
-            num(r, sqlite3_column_int64(st, k));
-            put(r, "</td>");
-        }
+        td_num(r, sqlite3_column_int64(st, 4));
+        td(r, "hash", col(st, 5));
+        for (k = 6; k <= 9; k++)
+            td_num(r, sqlite3_column_int64(st, k));
         put(r, "<td>");
         text(r, col(st, 10));
         if (col(st, 13)) {
             put(r, ": ");
             text(r, col(st, 13));
         }
-        put(r, "</td><td class=\"mono\">");
-        if (sqlite3_column_type(st, 11) == SQLITE_INTEGER)
-            when(r, sqlite3_column_int64(st, 11));
-        put(r, "</td><td class=\"mono\">");
-        if (sqlite3_column_type(st, 12) == SQLITE_INTEGER)
-            when(r, sqlite3_column_int64(st, 12));
-        put(r, "</td></tr>");
+        put(r, "</td>");
+        for (k = 11; k <= 12; k++) {
+            if (sqlite3_column_type(st, k) == SQLITE_INTEGER)
+                td_time(r, sqlite3_column_int64(st, k));
+            else
+                put(r, "<td></td>");
+        }
+        put(r, "</tr>");
     }
     sqlite3_finalize(st);
     put(r, "</tbody></table><h3>Time covered, per source</h3><table><thead><tr><th>source</th>"
@@ -600,15 +609,12 @@ static void section_evidence(struct rep *r)
     st = prep(r, "SELECT format, sum(events), min(first_ts), max(last_ts) FROM evidence"
                  " WHERE events > 0 GROUP BY format ORDER BY format");
     while (step(r, st)) {
-        put(r, "<tr><td>");
-        text(r, col(st, 0));
-        put(r, "</td><td class=\"num\">");
-        num(r, sqlite3_column_int64(st, 1));
-        put(r, "</td><td class=\"mono\">");
-        when(r, sqlite3_column_int64(st, 2));
-        put(r, "</td><td class=\"mono\">");
-        when(r, sqlite3_column_int64(st, 3));
-        put(r, "</td></tr>");
+        put(r, "<tr>");
+        td(r, NULL, col(st, 0));
+        td_num(r, sqlite3_column_int64(st, 1));
+        td_time(r, sqlite3_column_int64(st, 2));
+        td_time(r, sqlite3_column_int64(st, 3));
+        put(r, "</tr>");
     }
     sqlite3_finalize(st);
     put(r, "</tbody></table>");
@@ -620,17 +626,13 @@ static void section_evidence(struct rep *r)
                "<thead><tr><th>tenant</th><th>kind</th><th>from</th><th>to</th><th class=\"num\">"
                "sign-ins</th></tr></thead><tbody>");
         do {
-            put(r, "<tr><td class=\"mono\">");
-            text(r, col(st, 0));
-            put(r, "</td><td>");
-            text(r, col(st, 1));
-            put(r, "</td><td class=\"mono\">");
-            when(r, sqlite3_column_int64(st, 2));
-            put(r, "</td><td class=\"mono\">");
-            when(r, sqlite3_column_int64(st, 3));
-            put(r, "</td><td class=\"num\">");
-            num(r, sqlite3_column_int64(st, 4));
-            put(r, "</td></tr>");
+            put(r, "<tr>");
+            td(r, "mono", col(st, 0));
+            td(r, NULL, col(st, 1));
+            td_time(r, sqlite3_column_int64(st, 2));
+            td_time(r, sqlite3_column_int64(st, 3));
+            td_num(r, sqlite3_column_int64(st, 4));
+            put(r, "</tr>");
         } while (step(r, st));
         put(r, "</tbody></table>");
     }
@@ -643,13 +645,11 @@ static void section_evidence(struct rep *r)
         num(r, one_int(r, "SELECT count(*) FROM rejects"));
         put(r, " in all.</p><table><tbody>");
         do {
-            put(r, "<tr><td>");
-            text(r, col(st, 0));
-            put(r, "</td><td class=\"num\">record ");
-            num(r, sqlite3_column_int64(st, 1));
-            put(r, "</td><td>");
-            text(r, col(st, 3));
-            put(r, "</td></tr>");
+            put(r, "<tr>");
+            td(r, NULL, col(st, 0));
+            td_num(r, sqlite3_column_int64(st, 1));
+            td(r, NULL, col(st, 3));
+            put(r, "</tr>");
         } while (step(r, st));
         put(r, "</tbody></table>");
     }
