@@ -70,6 +70,6 @@ int ftl_cli_import(const char *case_path, const char *const *paths, size_t n,
 
 extern const struct ftl_cmd ftl_cmd_build, ftl_cmd_correlate, ftl_cmd_detect, ftl_cmd_export,
     ftl_cmd_findings, ftl_cmd_formats, ftl_cmd_import, ftl_cmd_info, ftl_cmd_report,
-    ftl_cmd_rules, ftl_cmd_sessions;
+    ftl_cmd_rules, ftl_cmd_sessions, ftl_cmd_verify;
 
 #endif

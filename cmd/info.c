@@ -122,6 +122,14 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
     add_counts(db, o, "link_states",
                "SELECT state, count(*) FROM event_links GROUP BY state ORDER BY state");
 
+    o = cJSON_AddObjectToObject(root, "verification");
+    sqlite3_prepare_v2(db, "SELECT (SELECT value FROM meta WHERE key = 'verified_at'),"
+                           " (SELECT value FROM meta WHERE key = 'verify_result')", -1, &st, NULL);
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        add_text(o, "at", st, 0);
+        add_text(o, "result", st, 1);
+    }
+    sqlite3_finalize(st);
     o = cJSON_AddObjectToObject(root, "findings");
     add_counts(db, o, "by_severity",
                "SELECT severity, count(*) FROM findings GROUP BY severity ORDER BY severity");
@@ -200,6 +208,11 @@ static void print_text(const cJSON *r)
         print_counts("findings", cJSON_GetObjectItemCaseSensitive(e, "by_severity"));
         print_counts("rules", cJSON_GetObjectItemCaseSensitive(e, "rules"));
     }
+    e = cJSON_GetObjectItemCaseSensitive(r, "verification");
+    if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "at")))
+        printf("verified     %s: %s\n", str(e, "at"), str(e, "result"));
+    else
+        printf("verified     never (ftl verify)\n");
     printf("\nevidence\n");
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, "evidence")) {
         printf("  #%lld %s\n", num(e, "id"), str(e, "name"));

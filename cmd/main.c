@@ -22,6 +22,7 @@ static const struct ftl_cmd *const commands[] = {
     &ftl_cmd_report,
     &ftl_cmd_rules,
     &ftl_cmd_sessions,
+    &ftl_cmd_verify,
     NULL,
 };
 

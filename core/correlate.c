@@ -1471,6 +1471,7 @@ ftl_rc ftl_correlate(struct ftl_store *s, const struct ftl_correlate_opts *o,
     }
     if (rc == FTL_OK)
         rc = pass_sessions(&c);
+    ftl_fault_point("correlate.written");   /* every row written, nothing committed */
     if (rc == FTL_OK)
         rc = write_coverage(&c);
     if (rc == FTL_OK)

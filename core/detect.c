@@ -419,6 +419,8 @@ ftl_rc ftl_detect(struct ftl_store *s, const struct ftl_ruleset *rs, const char 
             goto out;
         }
         sqlite3_reset(w.run);
+        if (i == rs->n / 2)
+            ftl_fault_point("detect.half");   /* half the rules' findings written */
     }
     /* the severity counts of failed rules' rolled-back rows */
     memset(r->severity, 0, sizeof r->severity);

@@ -341,6 +341,14 @@ ftl_rc ftl_store_open(const char *path, enum ftl_open_mode mode,
                            s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto out;
     }
+    if (mode != FTL_OPEN_READ && sqlite3_db_readonly(s->db, "main") == 1) {
+        /* SQLite falls back to reading a file it cannot write: say so now,
+         * not at the first write */
+        rc = ftl_error_set(err, FTL_EIO,
+                           "cannot write case file %s: it is read-only (file or filesystem); "
+                           "ftl info, export and report can still read it", path);
+        goto out;
+    }
     sqlite3_busy_timeout(s->db, 5000);
     sqlite3_extended_result_codes(s->db, 0);
     if (pragma_int(s, "PRAGMA application_id", &appid) != 0 ||
@@ -580,6 +588,14 @@ ftl_rc ftl_store_update_evidence(struct ftl_store *s, const struct ftl_evidence 
  * on the texts the load runs about 15% faster). The hash only points at a
  * candidate: equality is always checked on the texts themselves.
  */
+void ftl_fault_point(const char *label)
+{
+    const char *at = getenv("FTL_FAULT_KILL_AT");
+
+    if (at && strcmp(at, label) == 0)
+        raise(SIGKILL);
+}
+
 int64_t ftl_store_dedup_key(const char *source, const char *native_id)
 {
     uint64_t h = 1469598103934665603ull;

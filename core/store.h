@@ -90,6 +90,13 @@ ftl_rc ftl_store_update_evidence(struct ftl_store *s, const struct ftl_evidence 
 ftl_rc ftl_store_add_event(struct ftl_store *s, int64_t evidence_id,
                            const struct ftl_event *ev, int *inserted,
                            struct ftl_error *err);
+/*
+ * Fault injection for the crash-safety tests: when the environment variable
+ * FTL_FAULT_KILL_AT equals label, the process kills itself with SIGKILL
+ * there, as a kill from outside would (docs/reliability.md).
+ */
+void ftl_fault_point(const char *label);
+
 /* The 63-bit hash behind dedup (exposed for tests of the collision path). */
 int64_t ftl_store_dedup_key(const char *source, const char *native_id);
 

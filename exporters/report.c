@@ -330,6 +330,17 @@ static void section_summary(struct rep *r)
         put(r, " &nbsp; ");
     }
     sqlite3_finalize(st);
+    put(r, "</td></tr><tr><th>evidence verified</th><td>");
+    st = prep(r, "SELECT (SELECT value FROM meta WHERE key = 'verified_at'),"
+                 " (SELECT value FROM meta WHERE key = 'verify_result')");
+    if (step(r, st) && col(st, 0)) {
+        text(r, col(st, 0));
+        put(r, ": ");
+        text(r, col(st, 1));
+    } else {
+        put(r, "never: <code>ftl verify CASE</code> re-hashes every evidence file");
+    }
+    sqlite3_finalize(st);
     put(r, "</td></tr></tbody></table>");
     if (corr == FTL_CORR_NEVER)
         put(r, "<p class=\"warn\">This case has not been correlated: there are no sessions or "
