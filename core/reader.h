@@ -160,6 +160,10 @@ int ftl_input_xml(struct ftl_input *in, const char *name, struct ftl_record *rec
 int ftl_input_csv(struct ftl_input *in, struct ftl_record *rec,
                   const struct ftl_cell **cells, size_t *ncells);
 
+/* No audit export has more columns than this; a CSV header with more is not
+ * one (a million empty columns would otherwise be mapped one by one). */
+#define FTL_CSV_MAX_COLUMNS 4096
+
 /* ---- text checks ---- */
 
 /* Offset of the first byte that is not valid UTF-8 (overlongs, surrogates

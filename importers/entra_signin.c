@@ -370,6 +370,10 @@ static ftl_rc import_csv(struct entra *e)
     if (!ftl_input_csv(in, &rec, &cells, &ncells))
         return FTL_OK;
     in->records--;   /* the header is not a record */
+    if (ncells > FTL_CSV_MAX_COLUMNS)
+        return ftl_error_set(e->imp->err, FTL_EPARSE,
+                             "%s: CSV header has %zu columns, more than %d: not a sign-in export",
+                             in->name, ncells, FTL_CSV_MAX_COLUMNS);
     nheader = ncells;
     for (k = 0; k < NCOL; k++)
         col[k] = -1;

@@ -598,6 +598,10 @@ static ftl_rc import_csv(struct ual *u)
         break;
     }
     in->records--;   /* the header is not a record */
+    if (ncells > FTL_CSV_MAX_COLUMNS)
+        return ftl_error_set(u->imp->err, FTL_EPARSE,
+                             "%s: CSV header has %zu columns, more than %d: not an audit export",
+                             in->name, ncells, FTL_CSV_MAX_COLUMNS);
     for (i = 0; i < C_COUNT; i++)
         col[i] = -1;
     nheader = ncells;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ftl needs to build and test, if missing.
-# Run by build.sh and test.sh. With --test, also what the report's browser
-# test needs: Debian's chromium, and Node.js with npm (unless some node and
-# npm are there already). Needs root (or sudo) only when something is missing.
+# Run by build.sh and test.sh. With --test, also what the tests alone need:
+# Debian's chromium and Node.js with npm (unless some node and npm are there
+# already) for the report's browser test, and time (/usr/bin/time) for the
+# memory bounds test. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 FTL_PACKAGES=(
@@ -11,7 +12,7 @@ FTL_PACKAGES=(
   sqlite3 python3
 )
 if [ "${1:-}" = "--test" ]; then
-  FTL_PACKAGES+=(chromium)
+  FTL_PACKAGES+=(chromium time)
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     FTL_PACKAGES+=(nodejs npm)
   fi
