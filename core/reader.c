@@ -529,9 +529,15 @@ static int jvalue_scan(struct ftl_input *in, void *vst, size_t *pos, size_t *rec
         st->started = 1;
         st->first = p[0];
         if (p[0] != '{' && p[0] != '[' && p[0] != '"') {
-            /* a bare scalar: up to the next delimiter */
+            /* a bare scalar: up to the next delimiter. A stray delimiter
+             * (a '}' or ',' where a value should start) is a record of its
+             * own, one byte long: a record must consume something, or the
+             * splitter would hand out the same empty record for ever
+             * (found by fuzzing, tests/data/fuzz-regressions/). */
             while (i < n && !is_ws(p[i]) && p[i] != ',' && p[i] != ']' && p[i] != '}')
                 i++;
+            if (i == 0)
+                i = 1;
             if (i < n) {
                 *rec_len = *pos = i;
                 return 1;

@@ -3,7 +3,8 @@
 # Run by build.sh and test.sh. With --test, also what the tests alone need:
 # Debian's chromium and Node.js with npm (unless some node and npm are there
 # already) for the report's browser test, and time (/usr/bin/time) for the
-# memory bounds test. Needs root (or sudo) only when something is missing.
+# memory bounds test, valgrind for the memcheck run. With --fuzz, clang for the libFuzzer targets
+# (tests/fuzz/run.sh, run by .ci/run). Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
 FTL_PACKAGES=(
@@ -11,12 +12,17 @@ FTL_PACKAGES=(
   libsqlite3-dev zlib1g-dev libxml2-dev libcjson-dev libssl-dev libcunit1-dev
   sqlite3 python3
 )
-if [ "${1:-}" = "--test" ]; then
-  FTL_PACKAGES+=(chromium time)
-  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-    FTL_PACKAGES+=(nodejs npm)
-  fi
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --test)
+      FTL_PACKAGES+=(chromium time valgrind)
+      if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        FTL_PACKAGES+=(nodejs npm)
+      fi ;;
+    --fuzz) FTL_PACKAGES+=(clang) ;;
+    *) echo "deps.sh: unknown option $flag (--test, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${FTL_PACKAGES[@]}"; do

@@ -2003,7 +2003,28 @@ static void test_reader_utf8_long_runs(void)
     free(p);
 }
 
+/* A stray closing bracket or comma where a value should start is a
+ * one-byte record (to be rejected), never an empty one handed out for ever:
+ * libFuzzer found that hang (tests/data/fuzz-regressions/aws_cloudtrail). */
+static void test_json_stray_delimiter_moves_on(void)
+{
+    static const char *const wrap[] = { "Records", NULL };
+    struct recs r;
+
+    split_text("{\"Records\":[{\"a\":1}]}\n}\n,{\"b\":2}\n", SPLIT_JSON, wrap, &r);
+    CU_ASSERT_EQUAL(r.n, 4);
+    REC(r, 0, "{\"a\":1}", 1);
+    REC(r, 1, "}", 2);
+    REC(r, 2, ",", 3);
+    REC(r, 3, "{\"b\":2}", 3);
+    recs_free(&r);
+    split_text("}}}", SPLIT_JSON, NULL, &r);
+    CU_ASSERT_EQUAL(r.n, 3);
+    recs_free(&r);
+}
+
 static const struct ftl_test tests[] = {
+    { "json_stray_delimiter_moves_on", test_json_stray_delimiter_moves_on },
     {"test_reader_plain_bytes_out_equal_bytes_in", test_reader_plain_bytes_out_equal_bytes_in},
     {"test_reader_plain_empty_file", test_reader_plain_empty_file},
     {"test_reader_plain_sha256_after_partial_read", test_reader_plain_sha256_after_partial_read},
