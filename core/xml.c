@@ -132,7 +132,7 @@ const char *ftl_xml_attr(const xmlNode *n, const char *name)
     xmlAttr *a;
     const char *v;
 
-    for (a = n->properties; a; a = a->next) {
+    for (a = n ? n->properties : NULL; a; a = a->next) {
         if (strcmp((const char *)a->name, name) != 0)
             continue;
         v = flatten((xmlNode *)a);

@@ -26,8 +26,10 @@
  */
 xmlDoc *ftl_xml_parse(const char *p, size_t len, int ignore_enc, char *err, size_t errlen);
 
-/* The attribute's value, or NULL when absent. Values that are empty,
- * "-" or "N/A" count as absent too (Windows and AD FS write them so). */
+/* The attribute's value, or NULL when absent (also when n is NULL: a
+ * missing element, as in ftl_xml_attr(ftl_xml_child(...), ...)). Values
+ * that are empty, "-" or "N/A" count as absent too (Windows and AD FS write
+ * them so). */
 const char *ftl_xml_attr(const xmlNode *n, const char *name);
 
 /* The first child element with this local name, or NULL. */

@@ -286,7 +286,17 @@ static void test_xml_entities_inside_a_record(void)
     capture_free(&c);
 }
 
+/* An attribute of a missing element is absent, not a crash: libFuzzer found
+ * an <Event> without <Provider> (tests/data/fuzz-regressions/windows_event_xml). */
+static void test_xml_attr_of_missing_element(void)
+{
+    CU_ASSERT_PTR_NULL(ftl_xml_attr(NULL, "Name"));
+    CU_ASSERT_PTR_NULL(ftl_xml_text(NULL));
+    CU_ASSERT_PTR_NULL(ftl_xml_child(NULL, "System"));
+}
+
 static const struct ftl_test tests[] = {
+    { "xml_attr_of_missing_element", test_xml_attr_of_missing_element },
     { "fragments_without_root", test_xml_fragments_without_root },
     { "markup_that_is_not_a_record", test_xml_markup_that_is_not_a_record },
     { "file_ends_inside_a_record", test_xml_file_ends_inside_a_record },
