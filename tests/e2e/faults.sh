@@ -95,6 +95,11 @@ if [ $rc -eq 1 ] && grep -q "damaged\|malformed\|not an ftl case file" "$T/err";
 expect_rc 3 "$FTL" import "$T/missing.ftl" "$T/no/such/file.json"
 expect_grep "no/such/file.json failed: " "$T/err"
 integrity "$T/missing.ftl"
+# an unreadable file (even root cannot read /proc/self/mem at offset 0)
+expect_rc 3 "$FTL" import "$T/unreadable.ftl" /proc/self/mem "$FIXTURES/incident/gcp"
+expect_grep "/proc/self/mem failed: cannot read /proc/self/mem: Input/output error" "$T/err"
+expect_eq "events beside the unreadable file" "$(sql "$T/unreadable.ftl" "select count(*) from events")" 119
+integrity "$T/unreadable.ftl"
 # the valid evidence beside a missing file is imported all the same
 expect_rc 3 "$FTL" import "$T/missing.ftl" "$FIXTURES/incident/gcp" "$T/no/such/other.json"
 expect_grep "other.json failed: " "$T/err"
