@@ -9,10 +9,12 @@ if [ -n "${FTL_SANITIZED:-}" ]; then
   echo "valgrind.sh: this build uses ASan; memcheck runs in the plain build" >&2
   ok
   finish
+  exit
 fi
 if ! command -v valgrind > /dev/null; then
   fail "valgrind is needed (test.sh installs it: apt-get install valgrind)"
   finish
+  exit
 fi
 valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
   --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
