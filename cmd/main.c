@@ -75,8 +75,9 @@ void ftl_cmd_help(const struct ftl_cmd *cmd, FILE *out)
         fprintf(out, "  %-26s %s\n", left, o->help);
     }
     fprintf(out, "  %-26s %s\n", "-h, --help", "show this help");
-    fputs("\nexit status: 0 done; 1 failed; 2 bad usage; 3 done, but records were\n"
-          "rejected or files skipped (see `ftl info`).\n", out);
+    fputs("\nexit status: 0 done; 1 failed; 2 bad usage; 3 done, but something needs a\n"
+          "look: records rejected or files skipped (ftl info), a broken rule, changed\n"
+          "evidence (ftl verify).\n", out);
 }
 
 static void main_help(FILE *out)
