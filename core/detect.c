@@ -422,7 +422,7 @@ ftl_rc ftl_detect(struct ftl_store *s, const struct ftl_ruleset *rs, const char 
         if (i == rs->n / 2)
             ftl_fault_point("detect.half");   /* half the rules' findings written */
     }
-    /* the severity counts of failed rules' rolled-back rows */
+    /* count by severity from the table: a failed rule's rows were rolled back */
     memset(r->severity, 0, sizeof r->severity);
     {
         sqlite3_stmt *st = NULL;
