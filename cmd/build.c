@@ -35,7 +35,7 @@ static int run(const struct ftl_args *a)
     struct ftl_intake_opts io = { 0 };
     struct ftl_intake_totals t;
     struct ftl_correlate_report cr;
-    struct ftl_detect_report dr;
+    struct ftl_detect_report dr = { 0 };
     struct ftl_ruleset rs = { 0 };
     struct ftl_store *store = NULL;
     struct ftl_error err = { 0 };
@@ -72,6 +72,7 @@ static int run(const struct ftl_args *a)
         fputs("\r\033[K", stderr);
     if (rc != FTL_OK) {
         ftl_say("%s", err.msg);
+        ftl_detect_report_free(&dr);
         return EXIT_FAIL;
     }
     for (size_t i = 0; i < dr.n; i++)

@@ -45,6 +45,7 @@ static int run(const struct ftl_args *a)
                 "that read sessions and link states do not see them", (long long)since);
     if (ftl_detect(store, &rs, ftl_arg(me, a, "param"), &r, &err) != FTL_OK) {
         ftl_say("%s", err.msg);
+        ftl_detect_report_free(&r);
         ftl_store_close(store);
         ftl_ruleset_free(&rs);
         return EXIT_FAIL;

@@ -129,7 +129,7 @@ static int32_t smap_id(struct smap *m, const char *s, size_t len, int add)
                 continue;
             id = (uint32_t)m->slot[j] - 1;
             t = smap_str(m, (int32_t)id);
-            if (memcmp(t, s, len) == 0 && t[len] == '\0')
+            if (strncmp(t, s, len) == 0 && t[len] == '\0')
                 return (int32_t)id;
         }
     }
@@ -180,6 +180,7 @@ static const struct {
 enum {
     NF_ON_SIGNIN = 1,   /* key carried by a successful Entra sign-in */
     NF_ANCHORED = 2,    /* (root) the component holds a successful sign-in */
+    NF_UNISSUED = 4,    /* (root) it holds a token or Entra session no sign-in carries */
 };
 
 struct forest {
@@ -242,7 +243,7 @@ static void unite(struct forest *f, int32_t a, int32_t b)
         b = t;
     }
     f->parent[b] = a;
-    f->flags[a] |= f->flags[b] & NF_ANCHORED;
+    f->flags[a] |= f->flags[b] & (NF_ANCHORED | NF_UNISSUED);
 }
 
 static void forest_free(struct forest *f)
@@ -672,7 +673,9 @@ static const struct sref *candidate(struct ctx *c, const struct crec *e, int32_t
         return NULL;
     if (node >= 0) {
         *root = find(&c->f, node);
-        if (c->f.flags[*root] & NF_ANCHORED)
+        /* a component that holds a token no sign-in issued must not be
+         * tied to a sign-in by an address: that would hide it */
+        if (c->f.flags[*root] & (NF_ANCHORED | NF_UNISSUED))
             return NULL;
     }
     return heuristic_signin(c, e);
@@ -706,8 +709,12 @@ static ftl_rc pass_heuristic(struct ctx *c)
     int round;
     ftl_rc out = FTL_OK;
 
-    for (k = 0; k < n; k++)
+    for (k = 0; k < n; k++) {
         best[k] = -1;
+        /* pass 1 is over, so "carried by a sign-in" is final */
+        if ((c->f.ns[k] == NS_TOKEN || c->f.ns[k] == NS_ENTRA) && !(c->f.flags[k] & NF_ON_SIGNIN))
+            c->f.flags[find(&c->f, (int32_t)k)] |= NF_UNISSUED;
+    }
     /* round 0 picks each component's sign-in; round 1 marks the events */
     for (round = 0; round < 2 && out == FTL_OK; round++) {
         if (!rewind_spill(c)) {

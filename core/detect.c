@@ -184,12 +184,16 @@ static ftl_rc add_event_ids(sqlite3_stmt *ins, int64_t finding, const char *s, i
 
         while (*s && (*s < '0' || *s > '9'))
             s++;
-        while (*s >= '0' && *s <= '9' && digits < 18) {
-            id = id * 10 + (*s++ - '0');
+        while (*s >= '0' && *s <= '9') {
+            if (digits < 18)
+                id = id * 10 + (*s - '0');
+            s++;
             digits++;
         }
         if (!digits)
             break;
+        if (digits > 18)
+            continue;   /* no event has such an id: the whole run is skipped */
         sqlite3_bind_int64(ins, 1, finding);
         sqlite3_bind_int64(ins, 2, id);
         if (sqlite3_step(ins) != SQLITE_DONE) {
@@ -264,7 +268,11 @@ static int run_rule(sqlite3 *db, const struct ftl_rule *r, struct prepared *p, s
         }
         sqlite3_bind_int64(w->count, 1, n);
         sqlite3_bind_int64(w->count, 2, id);
-        sqlite3_step(w->count);
+        if (sqlite3_step(w->count) != SQLITE_DONE) {
+            snprintf(why, whylen, "writing a finding's event count: %s", sqlite3_errmsg(db));
+            sqlite3_reset(w->count);
+            return -1;
+        }
         sqlite3_reset(w->count);
         res->findings++;
         rep->findings++;

@@ -321,7 +321,11 @@ static void walk(const char *dir, char ***paths, size_t *n, size_t *cap, ftl_rul
             continue;
         ftl_buf_reset(&p);
         ftl_buf_addf(&p, "%s/%s", dir, de->d_name);
-        if (stat(p.data, &st) != 0)
+        /* a symlink to a folder is not followed (a link to "." would loop);
+         * one to a rule file is read */
+        if (lstat(p.data, &st) != 0)
+            continue;
+        if (S_ISLNK(st.st_mode) && (stat(p.data, &st) != 0 || S_ISDIR(st.st_mode)))
             continue;
         if (S_ISDIR(st.st_mode)) {
             walk(p.data, paths, n, cap, bad, ctx);

@@ -23,14 +23,14 @@ ftl_rc ftl_verify(struct ftl_store *s, void (*fn)(void *ctx, const struct ftl_ve
     struct ftl_jw w;
     char at[FTL_TIME_ISO_LEN + 1];
     ftl_rc rc = FTL_OK;
-    int n = 0;
+    int n = 0, step;
 
     memset(r, 0, sizeof *r);
     if (sqlite3_prepare_v2(db, "SELECT id, name, path, sha256 FROM evidence ORDER BY id", -1, &st,
                            NULL) != SQLITE_OK)
         return ftl_error_set(err, FTL_ESQL, "%s: %s", ftl_store_path(s), sqlite3_errmsg(db));
     ftl_buf_addch(&problems, '[');
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         struct ftl_verify_file f;
         struct ftl_error e = { 0 };
         struct stat sb;
@@ -73,6 +73,12 @@ ftl_rc ftl_verify(struct ftl_store *s, void (*fn)(void *ctx, const struct ftl_ve
             fn(ctx, &f);
     }
     sqlite3_finalize(st);
+    if (step != SQLITE_DONE) {
+        /* a partial list must not be recorded as a verification */
+        ftl_buf_free(&problems);
+        return ftl_error_set(err, FTL_ESQL, "%s: reading the evidence list: %s",
+                             ftl_store_path(s), sqlite3_errmsg(db));
+    }
     ftl_buf_addch(&problems, ']');
     ftl_time_format(ftl_clock_now_us(), at);
     if (r->missing || r->changed || r->unreadable)

@@ -14,8 +14,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "../core/buf.h"
 #include "../core/ftltime.h"
 #include "../core/json.h"
@@ -64,52 +62,196 @@ static void str_field(struct jsonl_out *c, struct ftl_jw *w, const char *key, co
     ftl_json_escape(w->b, v, n);
 }
 
+/* ---- a strict JSON check (RFC 8259), for the raw record ----
+ * cJSON is lenient (it takes 007, 1., a control character inside a string
+ * or as white space); a record copied into a JSON Lines file must be JSON by
+ * the grammar, or it goes out as raw_text. */
+
+struct jscan {
+    const char *p, *end;
+    struct ftl_buf *out;   /* where the record goes, white space removed */
+    int depth;
+};
+
+#define JSCAN_MAX_DEPTH 1000   /* as deep as cJSON parses */
+
+static int jvalue(struct jscan *j);
+
+static void jws(struct jscan *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
+        j->p++;
+}
+
+static int jcopy(struct jscan *j, const char *from)
+{
+    ftl_buf_add(j->out, from, (size_t)(j->p - from));
+    return 1;
+}
+
+static int jstring(struct jscan *j)
+{
+    const char *from = j->p++;
+
+    while (j->p < j->end) {
+        unsigned char c = (unsigned char)*j->p++;
+
+        if (c == '"')
+            return jcopy(j, from);
+        if (c < 0x20)
+            return 0;
+        if (c == '\\') {
+            if (j->p >= j->end)
+                return 0;
+            c = (unsigned char)*j->p++;
+            if (c == 'u') {
+                int k;
+
+                for (k = 0; k < 4; k++, j->p++)
+                    if (j->p >= j->end || !((*j->p >= '0' && *j->p <= '9') ||
+                                           (*j->p >= 'a' && *j->p <= 'f') ||
+                                           (*j->p >= 'A' && *j->p <= 'F')))
+                        return 0;
+            } else if (!strchr("\"\\/bfnrt", c) || c == '\0') {
+                return 0;
+            }
+        }
+    }
+    return 0;
+}
+
+static int jdigits(struct jscan *j)
+{
+    const char *from = j->p;
+
+    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+        j->p++;
+    return j->p > from;
+}
+
+static int jnumber(struct jscan *j)
+{
+    const char *from = j->p;
+
+    if (*j->p == '-')
+        j->p++;
+    if (j->p < j->end && *j->p == '0')
+        j->p++;
+    else if (!jdigits(j))
+        return 0;
+    if (j->p < j->end && *j->p == '.') {
+        j->p++;
+        if (!jdigits(j))
+            return 0;
+    }
+    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+        j->p++;
+        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+            j->p++;
+        if (!jdigits(j))
+            return 0;
+    }
+    return jcopy(j, from);
+}
+
+static int jword(struct jscan *j, const char *w)
+{
+    size_t n = strlen(w);
+
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, w, n) != 0)
+        return 0;
+    ftl_buf_add(j->out, w, n);
+    j->p += n;
+    return 1;
+}
+
+/* object or array: open, members separated by ',', close */
+static int jcontainer(struct jscan *j, char open, char close)
+{
+    int first = 1;
+
+    if (++j->depth > JSCAN_MAX_DEPTH)
+        return 0;
+    j->p++;
+    ftl_buf_addch(j->out, open);
+    for (;;) {
+        jws(j);
+        if (j->p >= j->end)
+            return 0;
+        if (*j->p == close && first) {
+            j->p++;
+            break;
+        }
+        if (open == '{') {
+            if (*j->p != '"' || !jstring(j))
+                return 0;
+            jws(j);
+            if (j->p >= j->end || *j->p != ':')
+                return 0;
+            j->p++;
+            ftl_buf_addch(j->out, ':');
+            jws(j);
+        }
+        if (!jvalue(j))
+            return 0;
+        jws(j);
+        if (j->p >= j->end)
+            return 0;
+        if (*j->p == ',') {
+            j->p++;
+            ftl_buf_addch(j->out, ',');
+            first = 0;
+            continue;
+        }
+        if (*j->p != close)
+            return 0;
+        j->p++;
+        break;
+    }
+    ftl_buf_addch(j->out, close);
+    j->depth--;
+    return 1;
+}
+
+static int jvalue(struct jscan *j)
+{
+    if (j->p >= j->end)
+        return 0;
+    switch (*j->p) {
+    case '{': return jcontainer(j, '{', '}');
+    case '[': return jcontainer(j, '[', ']');
+    case '"': return jstring(j);
+    case 't': return jword(j, "true");
+    case 'f': return jword(j, "false");
+    case 'n': return jword(j, "null");
+    default:
+        if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
+            return jnumber(j);
+        return 0;
+    }
+}
+
 /*
- * If s is one JSON object (and nothing else but white space), appends it to
- * out without the white space between tokens (a pretty-printed CloudTrail
- * record must not break the one-line framing) and returns 1. The text is
- * kept as written otherwise: numbers are not re-printed, so no precision is
- * lost. A control character inside a string (which cJSON accepts but JSON
- * does not) makes it not JSON: it goes out as raw_text.
+ * If s is one JSON object by the strict grammar (and nothing else but white
+ * space), appends it to out without the white space between tokens (a
+ * pretty-printed CloudTrail record must not break the one-line framing) and
+ * returns 1. The tokens are kept as written: numbers are not re-printed, so
+ * no precision is lost. Otherwise out is left as it was and 0 returned.
  */
 static int json_object_min(const char *s, size_t n, struct ftl_buf *out)
 {
-    const char *end = NULL;
-    size_t i, start = out->len;
-    cJSON *t;
-    int ok, in_string = 0;
+    struct jscan j = { s, s + n, out, 0 };
+    size_t start = out->len;
 
-    while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) {
-        s++;
-        n--;
+    jws(&j);
+    if (j.p >= j.end || *j.p != '{' || ftl_utf8_invalid(s, n) >= 0 || !jvalue(&j)) {
+        out->len = start;
+        return 0;
     }
-    if (!n || *s != '{' || ftl_utf8_invalid(s, n) >= 0 || memchr(s, '\0', n))
+    jws(&j);
+    if (j.p != j.end) {
+        out->len = start;
         return 0;
-    t = cJSON_ParseWithLengthOpts(s, n, &end, 0);
-    ok = cJSON_IsObject(t);
-    cJSON_Delete(t);
-    if (!ok)
-        return 0;
-    for (; end && end < s + n; end++)
-        if (*end != ' ' && *end != '\t' && *end != '\r' && *end != '\n')
-            return 0;
-    for (i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-
-        if (in_string) {
-            if (ch < 0x20) {
-                out->len = start;
-                return 0;
-            }
-            ftl_buf_addch(out, (char)ch);
-            if (ch == '\\' && i + 1 < n)
-                ftl_buf_addch(out, s[++i]);
-            else if (ch == '"')
-                in_string = 0;
-        } else if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
-            ftl_buf_addch(out, (char)ch);
-            in_string = ch == '"';
-        }
     }
     return 1;
 }

@@ -785,8 +785,13 @@ static void data_block(struct rep *r, int64_t *left_out, int64_t *total)
                  " LEFT JOIN temp.report_actors a ON a.actor = s.actor ORDER BY CASE s.state"
                  " WHEN 'no_issuance_record' THEN 0 WHEN 'unlinkable' THEN 1 ELSE 2 END, s.id");
     while (step(r, st)) {
-        ftl_buf_addf(&r->b, "%s[%lld,\"%s\",\"%s\",", r->rows++ ? ",\n" : "",
-                     (long long)sqlite3_column_int64(st, 0), col(st, 1), col(st, 2));
+        /* a case file can come from anyone: even its own columns are escaped */
+        ftl_buf_addf(&r->b, "%s[%lld,", r->rows++ ? ",\n" : "",
+                     (long long)sqlite3_column_int64(st, 0));
+        ftl_html_json(&r->b, col(st, 1) ? col(st, 1) : "", col(st, 1) ? strlen(col(st, 1)) : 0);
+        ftl_buf_addch(&r->b, ',');
+        ftl_html_json(&r->b, col(st, 2) ? col(st, 2) : "", col(st, 2) ? strlen(col(st, 2)) : 0);
+        ftl_buf_addch(&r->b, ',');
         if (sqlite3_column_type(st, 3) == SQLITE_NULL)
             ftl_buf_addstr(&r->b, "null");
         else

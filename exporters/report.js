@@ -122,9 +122,12 @@
       });
       table.appendChild(tb);
       td.appendChild(table);
-      var missing = s[S.events] - Math.min(list.length, 200);
+      var more = list.length - Math.min(list.length, 200), missing = s[S.events] - list.length;
+      if (more > 0)
+        td.appendChild(el("p", more + " more of its events are in the timeline: filter it by session " +
+                                 s[S.id], "note"));
       if (missing > 0)
-        td.appendChild(el("p", missing + " more of its events are not in this report: ftl export CASE --session " +
+        td.appendChild(el("p", missing + " of its events are not in this report: ftl export CASE --session " +
                                  s[S.id], "note"));
       row.appendChild(td);
       tr.parentNode.insertBefore(row, tr.nextSibling);

@@ -502,6 +502,31 @@ static void test_heuristic_component(void)
     ftl_store_close(s);
 }
 
+/* An address match must not hide a token no sign-in issued: a component
+ * that holds one is never joined to a sign-in by the heuristic (found in
+ * review). */
+static void test_heuristic_never_hides_a_forged_token(void)
+{
+    struct ftl_store *s = new_case("correlate");
+    static const struct tev ual[] = {
+        { "2023-06-18T10:10:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+          "alice@example.org", "2001:db8::1", "exo-mix", "nobody-issued-this", NULL, "m-1" },
+        { "2023-06-18T10:12:00Z", "m365_ual", "mailbox", "MailItemsAccessed", "success",
+          "alice@example.org", "2001:db8::1", "exo-mix", NULL, NULL, "m-2" },
+        { 0 },
+    };
+
+    add_file(s, "signins.json", signins);
+    add_file(s, "ual.jsonl", ual);
+    correlate(s, 0, NULL);
+    ASSERT_LINK(s, "m-1", "no_issuance_record", "");
+    ASSERT_LINK(s, "m-2", "linked", "native");
+    CU_ASSERT(link_of(s, "m-2").session > 0);
+    CU_ASSERT_NOT_EQUAL(link_of(s, "m-2").session, link_of(s, "si-alice").session);
+    CU_ASSERT_EQUAL(sql_int(s, "SELECT count(*) FROM sessions WHERE state = 'no_issuance_record'"), 1);
+    ftl_store_close(s);
+}
+
 /* Every event, its session and state, by native id: what must not change. */
 static void dump(struct ftl_store *s, struct ftl_buf *out)
 {
@@ -647,6 +672,7 @@ static const struct ftl_test tests[] = {
     { "native_gcp_and_windows", test_native_gcp_and_windows },
     { "heuristic_window", test_heuristic_window },
     { "heuristic_component", test_heuristic_component },
+    { "heuristic_never_hides_a_forged_token", test_heuristic_never_hides_a_forged_token },
     { "deterministic_rebuild", test_deterministic_rebuild },
     { "failure_keeps_previous", test_failure_keeps_previous },
     { "duration_parse", test_duration_parse },

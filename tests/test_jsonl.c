@@ -32,6 +32,14 @@ static const struct rawcase raws[] = {
     /* a CSV row and an XML element */
     { "csv", "2023-06-18T10:00:00Z,MailItemsAccessed,\"{\"\"Id\"\":1}\"", "e", 0 },
     { "xml", "<Event><System><EventID>4624</EventID></System></Event>", "f", 0 },
+    /* what cJSON takes and JSON does not: leading zeros, a bare '1.', a
+     * vertical tab as white space, a bad escape */
+    { "zeros", "{\"bytes\":007}", "g", 0 },
+    { "dot", "{\"n\":1.}", "h", 0 },
+    { "vtab", "{\"a\":\vtrue}", "i", 0 },
+    { "escape", "{\"a\":\"\\x41\"}", "j", 0 },
+    /* and what JSON does take */
+    { "numbers", "{\"a\":[-0.5e+10,0,1E3,-7],\"b\":null,\"c\":false}", "k", 1 },
     { NULL, NULL, NULL, 0 },
 };
 
@@ -101,6 +109,8 @@ static void test_every_line_is_json(void)
             }
         if (strcmp(native, "pretty") == 0)   /* the big number as written */
             CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"raw\":{\"eventName\":\"StopLogging\",\"n\":12345678901234567890}"));
+        if (strcmp(native, "numbers") == 0)
+            CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"raw\":{\"a\":[-0.5e+10,0,1E3,-7],\"b\":null,\"c\":false}"));
         if (strcmp(native, "esc") == 0)
             CU_ASSERT_PTR_NOT_NULL(strstr(line, "\"raw\":{\"s\":\"tab\\there \\\"quoted\\\" \\u00e9\"}"));
         if (strcmp(native, "utf8") == 0) {
@@ -114,7 +124,7 @@ static void test_every_line_is_json(void)
         cJSON_Delete(d);
         n++;
     }
-    CU_ASSERT_EQUAL(n, 7);
+    CU_ASSERT_EQUAL(n, 12);
     free(text);
     ftl_store_close(s);
 }

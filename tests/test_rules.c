@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "caseutil.h"
@@ -787,6 +788,36 @@ static void test_user_rules(void)
     ftl_store_close(s);
 }
 
+/* Event ids are whole runs of digits (a 19-digit run is no event, not
+ * event 3), and a rules folder with symlinks to itself is read once. */
+static void test_event_ids_and_symlinks(void)
+{
+    const char *dir = test_tmpdir("linkrules");
+    struct ftl_store *s = new_case("rules");
+    struct ftl_ruleset rs = { 0 };
+    struct ftl_detect_report r;
+    struct ftl_buf bad = { 0 };
+    char link[700];
+
+    write_rule(dir, "ids.sql", HEAD("local.ids")
+               "SELECT min(ts) AS ts, 'x' AS reason, '1000000000000000003, ' || min(id) AS event_ids"
+               " FROM events\n");
+    snprintf(link, sizeof link, "%s/loop", dir);
+    CU_ASSERT_EQUAL(symlink(".", link), 0);
+    snprintf(link, sizeof link, "%s/loop2", dir);
+    CU_ASSERT_EQUAL(symlink(".", link), 0);
+    load(s, spray_neg);   /* 19 events: an event 3 exists */
+    CU_ASSERT_EQUAL_FATAL(ftl_rules_load_dir(&rs, dir, bad_rule, &bad, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(rs.n, 1);
+    CU_ASSERT_EQUAL_FATAL(ftl_detect(s, &rs, NULL, &r, NULL), FTL_OK);
+    CU_ASSERT_EQUAL(sql_int(s, "SELECT events FROM findings WHERE rule_id = 'local.ids'"), 1);
+    CU_ASSERT_EQUAL(sql_int(s, "SELECT min(event_id) FROM finding_events"), 1);
+    ftl_detect_report_free(&r);
+    ftl_ruleset_free(&rs);
+    ftl_buf_free(&bad);
+    ftl_store_close(s);
+}
+
 static void test_rule_header(void)
 {
     static const char text[] =
@@ -832,6 +863,7 @@ static const struct ftl_test tests[] = {
     { "findings_carry_their_events", test_findings_carry_their_events },
     { "missing_evidence_is_said", test_missing_evidence_is_said },
     { "user_rules", test_user_rules },
+    { "event_ids_and_symlinks", test_event_ids_and_symlinks },
     { "rule_header", test_rule_header },
     { NULL, NULL },
 };
