@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/correlate.h"
 #include "../core/ftltime.h"
 #include "../core/store.h"
 #include "cli.h"
@@ -52,8 +53,9 @@ static void add_counts(sqlite3 *db, cJSON *parent, const char *key, const char *
 }
 
 /* Builds the whole report as a cJSON tree; both outputs print from it. */
-static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
+static cJSON *collect(struct ftl_store *store, int with_rejects, const char *path)
 {
+    sqlite3 *db = ftl_store_db(store);
     cJSON *root = cJSON_CreateObject(), *arr, *o;
     sqlite3_stmt *st = NULL;
 
@@ -105,18 +107,14 @@ static cJSON *collect(sqlite3 *db, int with_rejects, const char *path)
                "SELECT category, count(*) FROM events GROUP BY category ORDER BY category");
 
     o = cJSON_AddObjectToObject(root, "correlation");
-    sqlite3_prepare_v2(db,
-                       "SELECT CASE WHEN m.value IS NULL THEN 'never'"
-                       " WHEN (SELECT count(*) FROM events WHERE id > CAST(m.value AS INTEGER)) > 0"
-                       " THEN 'stale' ELSE 'current' END,"
-                       " (SELECT count(*) FROM events WHERE id > coalesce(CAST(m.value AS INTEGER), 0))"
-                       " FROM (SELECT (SELECT value FROM meta WHERE key = 'correlated_max_event_id')"
-                       " AS value) m", -1, &st, NULL);
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        add_text(o, "state", st, 0);
-        cJSON_AddNumberToObject(o, "events_since", (double)sqlite3_column_int64(st, 1));
+    {
+        static const char *const states[] = { "never", "current", "stale" };
+        int64_t since = 0;
+        int state = ftl_correlate_current(store, &since, NULL);
+
+        cJSON_AddStringToObject(o, "state", state < 0 ? "unknown" : states[state]);
+        cJSON_AddNumberToObject(o, "events_since", (double)since);
     }
-    sqlite3_finalize(st);
     add_counts(db, o, "sessions",
                "SELECT state, count(*) FROM sessions GROUP BY state ORDER BY state");
     add_counts(db, o, "link_states",
@@ -247,7 +245,7 @@ static int run(const struct ftl_args *a)
         ftl_say("%s", err.msg);
         return EXIT_FAIL;
     }
-    r = collect(ftl_store_db(store), ftl_arg(me, a, "rejects") != NULL, a->pos[0]);
+    r = collect(store, ftl_arg(me, a, "rejects") != NULL, a->pos[0]);
     ftl_store_close(store);
     if (!r) {
         ftl_say("out of memory");
