@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "reader.h"
 
 struct ftl_builtin_rule {
     const char *path;
@@ -133,6 +134,11 @@ int ftl_rule_parse(const char *text, size_t len, const char *origin, struct ftl_
     r.origin = ftl_xstrndup(origin, strlen(origin));
     if (memchr(text, '\0', len)) {
         snprintf(why, whylen, "the file holds a NUL byte");
+        goto bad;
+    }
+    if (ftl_utf8_invalid(text, len) >= 0) {
+        /* its title and reasons go into reports and terminals */
+        snprintf(why, whylen, "not UTF-8 text (byte %ld)", ftl_utf8_invalid(text, len));
         goto bad;
     }
     while (p < end) {

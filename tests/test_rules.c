@@ -742,6 +742,7 @@ static void test_user_rules(void)
     write_rule(dir, "runtime.sql", HEAD("local.runtime")
                "SELECT ts, json_extract('not json', '$.x') AS reason, id AS event_id FROM events\n");
     write_rule(dir, "notes.txt", "not a rule, not read\n");
+    write_rule(dir, "latin1.sql", HEAD("local.latin1") "-- description: caf\xe9\nSELECT 1\n");
 
     load(s, ct_stop_pos);
     ftl_rules_builtin(&rs, bad_rule, NULL);
@@ -751,6 +752,7 @@ static void test_user_rules(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(ftl_buf_str(&bad), "bad_severity.sql: rule local.sev: severity 'urgent'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(ftl_buf_str(&bad), "typo_key.sql: unknown or repeated header key 'neds'"));
     CU_ASSERT_PTR_NULL(strstr(ftl_buf_str(&bad), "notes.txt"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(ftl_buf_str(&bad), "latin1.sql: not UTF-8 text (byte "));
     /* SQL errors are found before running, by ftl_rules_check */
     ftl_buf_reset(&bad);
     CU_ASSERT_EQUAL(ftl_rules_check(&rs, bad_rule, &bad), 5);
