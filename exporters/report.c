@@ -125,6 +125,30 @@ static void td_time(struct rep *r, int64_t ts)
     put(r, "</td>");
 }
 
+static int step(struct rep *r, sqlite3_stmt *st);
+
+/* The current row of st and every row after it, one cell per column as
+ * cells says: t text, m monospace text, n number, d time. */
+static void rows(struct rep *r, sqlite3_stmt *st, const char *cells)
+{
+    do {
+        int k;
+
+        put(r, "<tr>");
+        for (k = 0; cells[k]; k++) {
+            const char *v = (const char *)sqlite3_column_text(st, k);
+
+            switch (cells[k]) {
+            case 'n': td_num(r, sqlite3_column_int64(st, k)); break;
+            case 'd': td_time(r, sqlite3_column_int64(st, k)); break;
+            case 'm': td(r, "mono", v); break;
+            default: td(r, NULL, v);
+            }
+        }
+        put(r, "</tr>");
+    } while (step(r, st));
+}
+
 static sqlite3_stmt *prep(struct rep *r, const char *sql)
 {
     sqlite3_stmt *st = NULL;
@@ -354,33 +378,18 @@ static void section_summary(struct rep *r)
     if (!rules)
         put(r, "<p class=\"warn\">The detection rules have not been run on this case "
                "(<code>ftl detect</code>): no findings is not a clean bill of health.</p>");
-    st = prep(r, "SELECT rule_id, status, message, title FROM rule_runs WHERE status <> 'ran'"
+    st = prep(r, "SELECT rule_id, title, message FROM rule_runs WHERE status <> 'ran'"
                  " ORDER BY status, rule_id");
     if (step(r, st)) {
         put(r, "<h3>Rules that could not run</h3><p class=\"note\">These rules found nothing "
                "because they could not look: the evidence they need is not in the case. "
                "That is not a clean bill of health.</p><table><thead><tr><th>rule</th><th>"
                "</th><th>why</th></tr></thead><tbody>");
-        do {
-            put(r, "<tr>");
-            td(r, "mono", col(st, 0));
-            td(r, NULL, col(st, 3));
-            td(r, NULL, col(st, 2));
-            put(r, "</tr>");
-        } while (step(r, st));
+        rows(r, st, "mtt");
         put(r, "</tbody></table>");
     }
     sqlite3_finalize(st);
     put(r, "</section>");
-}
-
-static void event_line(struct rep *r, sqlite3_stmt *st, int first_col)
-{
-    put(r, "<tr>");
-    td_time(r, sqlite3_column_int64(st, first_col));
-    for (int k = 1; k <= 5; k++)
-        td(r, NULL, col(st, first_col + k));
-    put(r, "</tr>");
 }
 
 static void section_findings(struct rep *r)
@@ -445,8 +454,8 @@ static void section_findings(struct rep *r)
             put(r, "</p><table><tbody>");
             sqlite3_reset(ev);
             sqlite3_bind_int64(ev, 1, sqlite3_column_int64(st, 0));
-            while (step(r, ev))
-                event_line(r, ev, 0);
+            if (step(r, ev))
+                rows(r, ev, "dttttt");
             put(r, "</tbody></table>");
             if (nev > EVENTS_PER_FINDING) {
                 put(r, "<p class=\"note\">");
@@ -489,19 +498,8 @@ static void section_users(struct rep *r)
               " u.apps FROM u LEFT JOIN f ON f.actor = u.actor"
               " ORDER BY coalesce(f.n, 0) > 0 DESC, coalesce(f.n, 0) DESC, u.n DESC, u.actor"
               " LIMIT " XSTR(USERS_SHOWN));
-    while (step(r, st)) {
-        int k;
-
-        put(r, "<tr>");
-        td(r, NULL, col(st, 0));
-        for (k = 1; k <= 8; k++) {
-            if (k == 7)
-                td(r, NULL, col(st, 7));   /* countries */
-            else
-                td_num(r, sqlite3_column_int64(st, k));
-        }
-        put(r, "</tr>");
-    }
+    if (step(r, st))
+        rows(r, st, "tnnnnnntn");   /* countries are text */
     sqlite3_finalize(st);
     put(r, "</tbody></table></section>");
 }
@@ -619,14 +617,8 @@ static void section_evidence(struct rep *r)
            "<th class=\"num\">events</th><th>from</th><th>to</th></tr></thead><tbody>");
     st = prep(r, "SELECT format, sum(events), min(first_ts), max(last_ts) FROM evidence"
                  " WHERE events > 0 GROUP BY format ORDER BY format");
-    while (step(r, st)) {
-        put(r, "<tr>");
-        td(r, NULL, col(st, 0));
-        td_num(r, sqlite3_column_int64(st, 1));
-        td_time(r, sqlite3_column_int64(st, 2));
-        td_time(r, sqlite3_column_int64(st, 3));
-        put(r, "</tr>");
-    }
+    if (step(r, st))
+        rows(r, st, "tndd");
     sqlite3_finalize(st);
     put(r, "</tbody></table>");
     st = prep(r, "SELECT tenant, kind, first_ts, last_ts, events FROM signin_coverage"
@@ -636,32 +628,18 @@ static void section_evidence(struct rep *r)
                "cover: an access outside them cannot be judged for an issuance record.</p><table>"
                "<thead><tr><th>tenant</th><th>kind</th><th>from</th><th>to</th><th class=\"num\">"
                "sign-ins</th></tr></thead><tbody>");
-        do {
-            put(r, "<tr>");
-            td(r, "mono", col(st, 0));
-            td(r, NULL, col(st, 1));
-            td_time(r, sqlite3_column_int64(st, 2));
-            td_time(r, sqlite3_column_int64(st, 3));
-            td_num(r, sqlite3_column_int64(st, 4));
-            put(r, "</tr>");
-        } while (step(r, st));
+        rows(r, st, "mtddn");
         put(r, "</tbody></table>");
     }
     sqlite3_finalize(st);
-    st = prep(r, "SELECT v.name, r.record_no, r.line, r.reason FROM rejects r JOIN evidence v"
+    st = prep(r, "SELECT v.name, r.record_no, r.reason FROM rejects r JOIN evidence v"
                  " ON v.id = r.evidence_id ORDER BY r.evidence_id, r.record_no LIMIT 20");
     if (step(r, st)) {
         put(r, "<h3>Rejected records</h3><p class=\"note\">Records that could not be read are kept "
                "in the case file with their bytes (<code>ftl info --rejects</code>). ");
         num(r, one_int(r, "SELECT count(*) FROM rejects"));
         put(r, " in all.</p><table><tbody>");
-        do {
-            put(r, "<tr>");
-            td(r, NULL, col(st, 0));
-            td_num(r, sqlite3_column_int64(st, 1));
-            td(r, NULL, col(st, 3));
-            put(r, "</tr>");
-        } while (step(r, st));
+        rows(r, st, "tnt");
         put(r, "</tbody></table>");
     }
     sqlite3_finalize(st);
